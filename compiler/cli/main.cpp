@@ -1,0 +1,124 @@
+// The mote command line. Exit codes: 0 success, 1 the model is invalid or unsupported,
+// 2 bad usage (options, files), 3 a RAM/flash budget is exceeded, 70 internal error (a bug).
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <iostream>
+
+#include "compiler/driver/compile.h"
+#include "compiler/ir/errors.h"
+#include "compiler/ops/op_def.h"
+#include "frontend/onnx/tensor_proto.h"
+
+namespace {
+
+using namespace mote;
+
+std::pair<std::string, std::string> split_assignment(const std::string& text, const char* option) {
+  size_t eq = text.rfind('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+    throw UserError(ErrorKind::Usage, std::string(option) + " expects NAME=VALUE, got '" + text + "'");
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+struct CompileArgs {
+  std::string model;
+  std::string output = ".";
+  std::string name = "model";
+  std::vector<std::string> input_shapes, const_inputs, dump_after, disabled;
+  bool arena_extern = false;
+  bool verbose = false;
+};
+
+int run_compile(const CompileArgs& args) {
+  auto start = std::chrono::steady_clock::now();
+  CompileOptions options;
+  options.model = args.model;
+  options.name = args.name;
+  options.arena_extern = args.arena_extern;
+  for (const auto& s : args.input_shapes) {
+    auto [name, dims] = split_assignment(s, "--input-shape");
+    options.import.input_shapes[name] = parse_dims(dims);
+  }
+  for (const auto& s : args.const_inputs) {
+    auto [name, file] = split_assignment(s, "--const-input");
+    options.import.const_inputs.emplace(name, onnx_frontend::read_tensor_file(file));
+  }
+  options.pipeline.dump_after.insert(args.dump_after.begin(), args.dump_after.end());
+  options.pipeline.disabled.insert(args.disabled.begin(), args.disabled.end());
+  options.pipeline.dump = &std::cerr;
+  CompileResult result = compile_model(options);
+  write_generated(result.code, args.output);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  for (const auto& w : result.warnings) std::cerr << "warning: " << w << "\n";
+  if (args.verbose)
+    for (const auto& n : result.notes) std::cerr << "note: " << n << "\n";
+  size_t kernels = 0;
+  for (const auto& node : result.graph->nodes()) kernels += node->kernels.size();
+  std::cout << args.name << ": " << result.nodes_imported << " nodes imported, " << result.graph->nodes().size()
+            << " after optimisation, " << kernels << " kernel calls\n"
+            << "  arena   " << result.code.arena_bytes << " bytes\n"
+            << "  weights " << result.code.weights_bytes << " bytes\n"
+            << "  wrote " << result.code.files.size() << " files to " << args.output << " in " << seconds << " s\n";
+  return 0;
+}
+
+int run_ops() {
+  for (const OpDef* op : all_ops())
+    std::cout << (op->domain[0] ? std::string(op->domain) + "." : std::string()) << op->name << "\n";
+  return 0;
+}
+
+int run_passes() {
+  for (const Pass& p : default_pipeline())
+    std::cout << p.name << (p.optional ? "" : " (always on)") << ": " << p.summary << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mote: compiles ONNX models into dependency-free C++ for microcontrollers"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("mote 0.1.0"));
+
+  CompileArgs compile_args;
+  CLI::App* compile = app.add_subcommand("compile", "compile an ONNX model into C++ sources");
+  compile->add_option("model", compile_args.model, "the .onnx file")->required();
+  compile->add_option("-o,--output", compile_args.output, "output folder (created if missing)");
+  compile->add_option("--name", compile_args.name, "C identifier for the model: <name>.h, <name>_run()");
+  compile->add_option("--input-shape", compile_args.input_shapes, "NAME=DIMS: pin an input's shape, e.g. input=1x3x32x32");
+  compile->add_option("--const-input", compile_args.const_inputs,
+                      "NAME=FILE.pb: bind a graph input to a constant TensorProto at compile time");
+  compile->add_option("--dump-ir-after", compile_args.dump_after, "PASS or all: print the IR after a pass to stderr");
+  compile->add_option("--disable-pass", compile_args.disabled, "PASS: switch an optional pass off");
+  compile->add_flag("--arena-extern", compile_args.arena_extern,
+                    "the caller passes the arena to <name>_run instead of a static buffer");
+  compile->add_flag("-v,--verbose", compile_args.verbose, "print what each pass did");
+
+  app.add_subcommand("ops", "list the supported operators");
+  app.add_subcommand("passes", "list the passes of the pipeline");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (app.got_subcommand("compile")) return run_compile(compile_args);
+    if (app.got_subcommand("ops")) return run_ops();
+    if (app.got_subcommand("passes")) return run_passes();
+  } catch (const UserError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return e.exit_code();
+  } catch (const InternalError& e) {
+    std::cerr << e.what() << "\nThis is a bug in Mote; please report it with the model.\n";
+    return kExitInternalError;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << "\nThis is a bug in Mote; please report it with the model.\n";
+    return kExitInternalError;
+  }
+  return 0;
+}

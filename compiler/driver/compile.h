@@ -1,0 +1,43 @@
+// The whole compilation, as the CLI, the golden-test runner and the tests use it:
+// load -> import -> pass pipeline -> codegen.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "codegen/codegen.h"
+#include "frontend/onnx/importer.h"
+#include "passes/pipeline.h"
+
+namespace mote {
+
+struct CompileOptions {
+  std::filesystem::path model;
+  std::string name = "model";
+  onnx_frontend::ImportOptions import;
+  PassOptions passes;
+  PipelineOptions pipeline;
+  bool arena_extern = false;
+};
+
+struct CompileResult {
+  std::unique_ptr<Graph> graph;  // after the pipeline
+  GeneratedCode code;
+  std::vector<std::string> notes;     // from the passes
+  std::vector<std::string> warnings;  // from loading
+  int nodes_imported = 0;
+};
+
+// Loads, imports, optimises, plans and generates code; writes nothing. Throws UserError for
+// problems with the model or options, InternalError for Mote bugs.
+CompileResult compile_model(const CompileOptions& options);
+
+// Writes the generated files under `dir` (created if missing).
+void write_generated(const GeneratedCode& code, const std::filesystem::path& dir);
+
+// Parses "1x3x32x32" (or "1,3,32,32"); throws UserError(Usage).
+std::vector<int64_t> parse_dims(const std::string& text);
+
+}  // namespace mote

@@ -1,0 +1,57 @@
+#include "compiler/ir/errors.h"
+
+namespace mote {
+namespace {
+
+std::string join_diagnostics(const std::vector<Diagnostic>& diagnostics, const std::string& model) {
+  std::string text;
+  if (!model.empty()) text += model + ": ";
+  if (diagnostics.size() > 1) text += std::to_string(diagnostics.size()) + " problems:\n";
+  for (size_t i = 0; i < diagnostics.size(); ++i) {
+    if (diagnostics.size() > 1) text += "  ";
+    text += diagnostics[i].to_string();
+    if (i + 1 < diagnostics.size()) text += "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string Diagnostic::to_string() const {
+  std::string text;
+  if (!node.empty()) {
+    text += "node '" + node + "'";
+    if (!op.empty()) text += " (" + op + (opset ? ", opset " + std::to_string(opset) : "") + ")";
+    text += ": ";
+  } else if (!op.empty()) {
+    text += op + ": ";
+  }
+  if (!tensor.empty()) text += "tensor '" + tensor + "': ";
+  text += message;
+  return text;
+}
+
+UserError::UserError(std::vector<Diagnostic> diagnostics, std::string model)
+    : std::runtime_error(join_diagnostics(diagnostics, model)),
+      diagnostics_(std::move(diagnostics)),
+      model_(std::move(model)) {
+  if (diagnostics_.empty()) throw_internal("UserError raised without a diagnostic");
+}
+
+UserError::UserError(ErrorKind kind, std::string message)
+    : UserError(std::vector<Diagnostic>{Diagnostic{kind, {}, {}, 0, {}, std::move(message)}}) {}
+
+int UserError::exit_code() const {
+  switch (kind()) {
+    case ErrorKind::Usage:
+      return 2;
+    case ErrorKind::Budget:
+      return 3;
+    default:
+      return 1;
+  }
+}
+
+void throw_internal(const std::string& message) { throw InternalError("internal error: " + message); }
+
+}  // namespace mote

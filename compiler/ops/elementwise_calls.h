@@ -1,0 +1,46 @@
+// Builders for the elementwise kernel calls that many ops share (an op's own lowering,
+// Mean's final division, Sum's accumulation, Cast, ...).
+#pragma once
+
+#include <string>
+
+#include "compiler/ir/kernel_call.h"
+#include "compiler/ops/kernel_types.h"
+#include "mote/elementwise.h"
+
+namespace mote {
+
+template <class Op, class T, class U>
+KernelCall unary_kernel(const UnaryParams& params, KernelArg in, KernelArg out) {
+  KernelCall call = bind_kernel("mote/elementwise.h",
+                                "mote::unary<mote::op::" + std::string(Op::name) + ", " +
+                                    cpp_type<T>() + ", " + cpp_type<U>() + ">",
+                                "mote::UnaryParams", params, &mote::unary<Op, T, U>,
+                                {std::move(in), std::move(out)});
+  if (sizeof(T) == sizeof(U)) call.in_place = {{0, 0}};
+  return call;
+}
+
+template <class Op, class TA, class TB, class TY>
+KernelCall binary_kernel(const BroadcastParams& params, KernelArg a, KernelArg b, KernelArg y) {
+  return bind_kernel("mote/elementwise.h",
+                     "mote::binary<mote::op::" + std::string(Op::name) + ", " + cpp_type<TA>() +
+                         ", " + cpp_type<TB>() + ", " + cpp_type<TY>() + ">",
+                     "mote::BroadcastParams", params, &mote::binary<Op, TA, TB, TY>,
+                     {std::move(a), std::move(b), std::move(y)});
+}
+
+template <class T>
+KernelCall copy_kernel(int64_t count, KernelArg in, KernelArg out) {
+  CopyParams params{static_cast<int32_t>(count)};
+  KernelCall call = bind_kernel("mote/elementwise.h", "mote::copy<" + cpp_type<T>() + ">",
+                                "mote::CopyParams", params, &mote::copy<T>,
+                                {std::move(in), std::move(out)});
+  call.in_place = {{0, 0}};
+  return call;
+}
+
+// Copy of input 0 to output 0, whatever the dtype (views, Identity, ...).
+KernelCall copy_input_kernel(DType dtype, int64_t count);
+
+}  // namespace mote

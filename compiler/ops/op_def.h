@@ -1,0 +1,121 @@
+// What Mote knows about one operator: its attributes, its shape rule and how it lowers to a
+// runtime-min kernel. Each op lives in compiler/ops/<op>.cpp and is listed once in
+// op_table.cpp; see docs/adding-an-operator.md.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/graph.h"
+
+namespace mote {
+
+struct OpTraits {
+  bool elementwise = false;  // output element i depends only on input elements at i (broadcast)
+  bool view = false;         // output holds input 0's bytes unchanged (Reshape, Squeeze, ...)
+  bool shape_only = false;   // output depends only on input shapes (Shape, Size)
+};
+
+class InferContext;
+class LowerContext;
+
+struct OpDef {
+  const char* domain;  // "" for the default ONNX domain
+  const char* name;
+  std::unique_ptr<Attrs> (*make_attrs)();
+  // Checks inputs and attributes and sets every output's dtype and shape.
+  void (*infer)(InferContext&);
+  // Lowers to runtime-min kernels (usually one call).
+  std::vector<KernelCall> (*lower)(LowerContext&);
+  OpTraits traits;
+};
+
+template <class A>
+std::unique_ptr<Attrs> make_attrs() {
+  return std::make_unique<A>();
+}
+
+// Finds a folded constant for a value that is not constant yet (on-demand folding of its
+// producer); returns false when the value depends on runtime data.
+using ConstantResolver = std::function<bool(Value*)>;
+
+class InferContext {
+ public:
+  InferContext(Graph& graph, Node& node, ConstantResolver resolver = {});
+
+  Node& node() { return node_; }
+  Graph& graph() { return graph_; }
+  template <class A>
+  const A& attrs() const {
+    return node_.attrs_as<A>();
+  }
+  int opset() const { return node_.opset; }
+
+  size_t num_inputs() const { return node_.inputs.size(); }
+  bool has_input(size_t i) const { return node_.has_input(i); }
+  const Value& input(size_t i) const;  // fails when an optional input is absent
+  DType dtype(size_t i) const { return input(i).dtype; }
+  const Shape& shape(size_t i) const { return input(i).shape; }
+  int rank(size_t i) const { return input(i).shape.rank(); }
+
+  // The compile-time value of an input that decides the output shape (Reshape's shape,
+  // Slice's starts, ...). Fails with a NotStatic error naming `role` when it depends on
+  // runtime data, suggesting --const-input for graph inputs.
+  const Tensor& constant_input(size_t i, const char* role);
+  // The value if it is known at compile time, else null.
+  const Tensor* known_input(size_t i);
+
+  void set_output(size_t i, DType dtype, Shape shape);
+  // For ops whose result is known now (Shape, Size): the output becomes this constant.
+  void set_output_constant(size_t i, Tensor value);
+
+  // Failure helpers: all name the node and op.
+  [[noreturn]] void unsupported(const std::string& message) const;
+  [[noreturn]] void invalid(const std::string& message) const;
+  void require_inputs(size_t min, size_t max) const;
+  void require_outputs(size_t min, size_t max) const;
+  void require_dtype(size_t input, DTypeSet allowed) const;
+  void require_same_dtype(size_t a, size_t b) const;
+  void require_rank(size_t input, int min, int max) const;
+  // Normalises an axis attribute against a rank, failing when out of range.
+  int64_t axis(int64_t axis, int rank, const char* what = "axis") const;
+
+ private:
+  Graph& graph_;
+  Node& node_;
+  ConstantResolver resolver_;
+};
+
+class LowerContext {
+ public:
+  explicit LowerContext(const Node& node) : node_(node) {}
+
+  const Node& node() const { return node_; }
+  template <class A>
+  const A& attrs() const {
+    return node_.attrs_as<A>();
+  }
+  int opset() const { return node_.opset; }
+  const Value& input(size_t i) const;
+  const Value& output(size_t i) const;
+  bool has_input(size_t i) const { return node_.has_input(i); }
+  size_t num_inputs() const { return node_.inputs.size(); }
+  size_t num_outputs() const { return node_.outputs.size(); }
+  // The constant value of an input (fails if not constant).
+  const Tensor& constant_input(size_t i) const;
+  [[noreturn]] void unsupported(const std::string& message) const;
+
+ private:
+  const Node& node_;
+};
+
+// Diagnostic for a node, filled with its name, op and opset.
+Diagnostic node_diagnostic(const Node& node, ErrorKind kind, std::string message);
+
+// All registered ops (op_table.cpp).
+const std::vector<const OpDef*>& all_ops();
+const OpDef* find_op(const std::string& domain, const std::string& name);
+
+}  // namespace mote

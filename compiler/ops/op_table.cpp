@@ -1,0 +1,37 @@
+// The one table of operators Mote supports. Adding an op: write compiler/ops/<op>.cpp
+// defining `extern const OpDef k<Op>` and list it here (docs/adding-an-operator.md).
+#include "compiler/ops/op_def.h"
+
+#define MOTE_OPS(X)                                                                             \
+  /* elementwise unary (unary.cpp) */                                                           \
+  X(Relu) X(LeakyRelu) X(ThresholdedRelu) X(Elu) X(Selu) X(Celu) X(HardSigmoid) X(HardSwish)    \
+  X(Sigmoid) X(Tanh) X(Softplus) X(Softsign) X(Shrink) X(Exp) X(Log) X(Sqrt) X(Reciprocal)      \
+  X(Floor) X(Ceil) X(Round) X(Erf) X(Sin) X(Cos) X(Tan) X(Asin) X(Acos) X(Atan) X(Sinh) X(Cosh) \
+  X(Asinh) X(Acosh) X(Atanh) X(Abs) X(Neg) X(Sign) X(Not) X(IsNaN) X(IsInf)                     \
+  /* elementwise binary and variadic (binary.cpp) */                                            \
+  X(Add) X(Sub) X(Mul) X(Div) X(Pow) X(Mod) X(BitShift) X(PRelu) X(And) X(Or) X(Xor) X(Equal)   \
+  X(Less) X(LessOrEqual) X(Greater) X(GreaterOrEqual) X(Sum) X(Mean) X(Max) X(Min)              \
+  /* pass-through (identity.cpp) */                                                             \
+  X(Identity) X(Dropout)
+
+namespace mote {
+namespace ops {
+#define MOTE_DECLARE_OP(Name) extern const OpDef k##Name;
+MOTE_OPS(MOTE_DECLARE_OP)
+#undef MOTE_DECLARE_OP
+}  // namespace ops
+
+const std::vector<const OpDef*>& all_ops() {
+#define MOTE_OP_ADDRESS(Name) &ops::k##Name,
+  static const std::vector<const OpDef*> ops = {MOTE_OPS(MOTE_OP_ADDRESS)};
+#undef MOTE_OP_ADDRESS
+  return ops;
+}
+
+const OpDef* find_op(const std::string& domain, const std::string& name) {
+  for (const OpDef* op : all_ops())
+    if (domain == op->domain && name == op->name) return op;
+  return nullptr;
+}
+
+}  // namespace mote

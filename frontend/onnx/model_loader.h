@@ -1,0 +1,35 @@
+// Reads an ONNX file and runs the ONNX checker and ONNX shape inference on it.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <onnx/onnx_pb.h>
+
+namespace mote::onnx_frontend {
+
+// What ONNX shape inference concluded about a tensor: its element type and, where every
+// dimension is a number, its shape. Used to cross-check Mote's own shape rules.
+struct InferredType {
+  int elem_type = 0;
+  std::optional<std::vector<int64_t>> dims;
+};
+
+struct LoadedModel {
+  onnx::ModelProto proto;
+  std::filesystem::path base_dir;  // folder of the model file, for external data
+  std::string display_name;        // file name, used in messages
+  std::map<std::string, InferredType> inferred;  // from ONNX shape inference
+  std::vector<std::string> warnings;             // e.g. shape inference gave up
+};
+
+// Throws UserError (InvalidModel) if the file is missing, not a model, or fails the checker.
+LoadedModel load_model(const std::filesystem::path& path);
+// Same, for a model already in memory (tests, fuzzing).
+LoadedModel load_model_from_bytes(const std::string& bytes, const std::filesystem::path& base_dir,
+                                  const std::string& display_name);
+
+}  // namespace mote::onnx_frontend

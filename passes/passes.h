@@ -1,0 +1,15 @@
+// Entry points of the passes, one per file in passes/.
+#pragma once
+
+#include "passes/pass.h"
+
+namespace mote {
+
+void verify_graph(Graph& graph, PassContext& context);
+void remove_identity(Graph& graph, PassContext& context);
+void fold_constants(Graph& graph, PassContext& context);
+void eliminate_dead_nodes(Graph& graph, PassContext& context);
+void lower_kernels(Graph& graph, PassContext& context);
+void plan_memory(Graph& graph, PassContext& context);
+
+}  // namespace mote
