@@ -89,10 +89,21 @@ class SourceWriter {
  private:
   // Typed names for graph I/O (half types arrive as uint16_t) and arena tensors.
   void collect_pointers() {
+    std::unordered_set<const Value*> referenced;
+    for (const auto& node : graph_.nodes())
+      for (const KernelCall& call : node->kernels)
+        for (const KernelArg& arg : call.args) {
+          if (arg.kind == KernelArg::Kind::Output && static_cast<size_t>(arg.index) < node->outputs.size())
+            referenced.insert(node->outputs[static_cast<size_t>(arg.index)]);
+          if (arg.kind == KernelArg::Kind::Input) referenced.insert(node->input(static_cast<size_t>(arg.index)));
+          if (arg.kind == KernelArg::Kind::InputList)
+            for (int i : arg.list) referenced.insert(node->input(static_cast<size_t>(i)));
+        }
+    referenced.insert(graph_.outputs.begin(), graph_.outputs.end());  // sources of output copies
     expr_ = symbols_.pointer;
     for (size_t i = 0; i < graph_.inputs.size(); ++i) {
       const Value* v = graph_.inputs[i];
-      if (!is_half(v->dtype)) continue;
+      if (!is_half(v->dtype) || !referenced.count(v)) continue;
       std::string alias = names_.make("", symbols_.input_params[i] + "_typed");
       declarations_ += "  const " + std::string(dtype_cpp_name(v->dtype)) + "* const " + alias + " = reinterpret_cast<const " +
                        std::string(dtype_cpp_name(v->dtype)) + "*>(" + symbols_.input_params[i] + ");\n";
@@ -107,15 +118,6 @@ class SourceWriter {
       output_alias_[i] = alias;
       if (symbols_.pointer.count(v) && symbols_.pointer.at(v) == symbols_.output_params[i]) expr_[v] = alias;
     }
-    std::unordered_set<const Value*> referenced;
-    for (const auto& node : graph_.nodes())
-      for (const KernelCall& call : node->kernels)
-        for (const KernelArg& arg : call.args) {
-          if (arg.kind == KernelArg::Kind::Output) referenced.insert(node->outputs[static_cast<size_t>(arg.index)]);
-          if (arg.kind == KernelArg::Kind::Input) referenced.insert(node->input(static_cast<size_t>(arg.index)));
-          if (arg.kind == KernelArg::Kind::InputList)
-            for (int i : arg.list) referenced.insert(node->input(static_cast<size_t>(i)));
-        }
     for (const auto& node : graph_.nodes())
       for (const Value* out : node->outputs) {
         if (!out || out->arena_offset < 0 || !referenced.count(out)) continue;
@@ -140,9 +142,11 @@ class SourceWriter {
         case KernelArg::Kind::Input:
           e = value_expr(node.input(static_cast<size_t>(arg.index)));
           break;
-        case KernelArg::Kind::Output:
-          e = value_expr(node.outputs.at(static_cast<size_t>(arg.index)));
+        case KernelArg::Kind::Output: {
+          const size_t i = static_cast<size_t>(arg.index);
+          e = value_expr(i < node.outputs.size() ? node.outputs[i] : nullptr);
           break;
+        }
         case KernelArg::Kind::InputList: {
           std::string list = names_.make("inputs_", node.label());
           std::string element = call.arg_types[a].substr(0, call.arg_types[a].size() - 1);  // drop the outer '*'
@@ -159,6 +163,9 @@ class SourceWriter {
           break;
         case KernelArg::Kind::Constant:
           e = symbols_.weights[symbols_.weight_index.at(arg.constant.get())].symbol;
+          break;
+        case KernelArg::Kind::None:
+          e = "nullptr";
           break;
       }
       args += ", " + e;

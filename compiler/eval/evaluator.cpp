@@ -32,9 +32,13 @@ void run_kernels(const Node& node, const std::vector<const Tensor*>& inputs,
           pointers.push_back(t ? non_null(t->raw()) : nullptr);
           break;
         }
-        case KernelArg::Kind::Output:
-          pointers.push_back(non_null(outputs.at(static_cast<size_t>(arg.index)).raw()));
+        case KernelArg::Kind::Output: {
+          // An optional output the model does not ask for gets a null pointer.
+          const size_t i = static_cast<size_t>(arg.index);
+          const bool present = i < node.outputs.size() && node.outputs[i];
+          pointers.push_back(present ? non_null(outputs[i].raw()) : nullptr);
           break;
+        }
         case KernelArg::Kind::InputList: {
           std::vector<void*> list;
           for (int i : arg.list) {
@@ -50,6 +54,9 @@ void run_kernels(const Node& node, const std::vector<const Tensor*>& inputs,
           break;
         case KernelArg::Kind::Constant:
           pointers.push_back(non_null(arg.constant->raw()));
+          break;
+        case KernelArg::Kind::None:
+          pointers.push_back(nullptr);
           break;
       }
     }

@@ -38,8 +38,14 @@ UserError::UserError(std::vector<Diagnostic> diagnostics, std::string model)
   if (diagnostics_.empty()) throw_internal("UserError raised without a diagnostic");
 }
 
-UserError::UserError(ErrorKind kind, std::string message)
-    : UserError(std::vector<Diagnostic>{Diagnostic{kind, {}, {}, 0, {}, std::move(message)}}) {}
+UserError::UserError(ErrorKind kind, std::string message) : UserError(std::vector<Diagnostic>{make(kind, std::move(message))}) {}
+
+Diagnostic UserError::make(ErrorKind kind, std::string message) {
+  Diagnostic d;
+  d.kind = kind;
+  d.message = std::move(message);
+  return d;
+}
 
 int UserError::exit_code() const {
   switch (kind()) {

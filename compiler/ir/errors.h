@@ -25,6 +25,9 @@ struct Diagnostic {
   int opset = 0;
   std::string tensor;  // tensor the finding is about
   std::string message;
+  // For NotStatic findings: the graph inputs the missing value is computed from, which
+  // --const-input can bind.
+  std::vector<std::string> graph_inputs;
 
   std::string to_string() const;
 };
@@ -42,6 +45,7 @@ class UserError : public std::runtime_error {
   int exit_code() const;
 
  private:
+  static Diagnostic make(ErrorKind kind, std::string message);
   std::vector<Diagnostic> diagnostics_;
   std::string model_;
 };

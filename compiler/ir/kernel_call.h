@@ -24,6 +24,7 @@ struct KernelArg {
     InputList,  // array of pointers to the node inputs in `list`
     Scratch,    // scratch buffer `index` of this call, planned in the arena
     Constant,   // a constant the lowering made (packed weights, lookup table, ...)
+    None,       // a null pointer (an optional argument left out)
   };
   Kind kind = Kind::Input;
   int index = 0;
@@ -37,6 +38,7 @@ struct KernelArg {
   }
   static KernelArg scratch(int i) { return {Kind::Scratch, i, {}, nullptr}; }
   static KernelArg constant_tensor(TensorPtr t) { return {Kind::Constant, 0, {}, std::move(t)}; }
+  static KernelArg none() { return {Kind::None, 0, {}, nullptr}; }
 };
 
 // One printable field of a params struct: its name and its value(s) as C++ literals.

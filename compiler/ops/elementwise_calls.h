@@ -42,5 +42,7 @@ KernelCall copy_kernel(int64_t count, KernelArg in, KernelArg out) {
 
 // Copy of input 0 to output 0, whatever the dtype (views, Identity, ...).
 KernelCall copy_input_kernel(DType dtype, int64_t count);
+// Output `output` set from a constant computed at compile time (Shape, Size, EyeLike, ...).
+KernelCall constant_output_kernel(const TensorPtr& value, int output = 0);
 
 }  // namespace mote

@@ -1,5 +1,8 @@
 #include "compiler/ops/op_def.h"
 
+#include <algorithm>
+#include <set>
+
 namespace mote {
 
 Diagnostic node_diagnostic(const Node& node, ErrorKind kind, std::string message) {
@@ -10,6 +13,23 @@ Diagnostic node_diagnostic(const Node& node, ErrorKind kind, std::string message
   d.opset = node.opset;
   d.message = std::move(message);
   return d;
+}
+
+// Graph inputs a value depends on (through any chain of producers).
+std::vector<std::string> InferContext::upstream_graph_inputs(const Value& start) const {
+  std::vector<std::string> found;
+  std::vector<const Value*> stack{&start};
+  std::set<const Value*> seen;
+  while (!stack.empty()) {
+    const Value* v = stack.back();
+    stack.pop_back();
+    if (!v || !seen.insert(v).second || v->is_constant()) continue;
+    if (graph_.is_graph_input(v)) found.push_back(v->name);
+    if (v->producer)
+      for (const Value* in : v->producer->inputs) stack.push_back(in);
+  }
+  std::sort(found.begin(), found.end());
+  return found;
 }
 
 InferContext::InferContext(Graph& graph, Node& node, ConstantResolver resolver)
@@ -33,12 +53,19 @@ const Tensor& InferContext::constant_input(size_t i, const char* role) {
   const Value& v = input(i);
   std::string message = "input " + std::to_string(i) + " (" + role + ", tensor '" + v.name +
                         "') decides the output shape, so it must be known at compile time; ";
-  if (graph_.is_graph_input(&v))
+  std::vector<std::string> sources = upstream_graph_inputs(v);
+  if (graph_.is_graph_input(&v)) {
     message += "it is a graph input: bind it with --const-input " + v.name + "=FILE.pb";
-  else
+  } else if (!sources.empty()) {
+    message += "it is computed from graph input(s)";
+    for (const auto& s : sources) message += " '" + s + "'";
+    message += ": bind them with --const-input NAME=FILE.pb";
+  } else {
     message += "it is computed from runtime data";
+  }
   Diagnostic d = node_diagnostic(node_, ErrorKind::NotStatic, message);
   d.tensor = v.name;
+  d.graph_inputs = sources;
   throw UserError({d});
 }
 
@@ -129,11 +156,25 @@ const Value& LowerContext::output(size_t i) const {
   return *node_.outputs[i];
 }
 
-const Tensor& LowerContext::constant_input(size_t i) const {
+const Tensor& LowerContext::constant_input(size_t i, const char* role) const {
   const Value& v = input(i);
-  MOTE_CHECK(v.constant, "lowering '" + node_.label() + "': input " + std::to_string(i) +
-                             " should be constant after shape inference");
+  MOTE_CHECK(v.constant, "lowering '" + node_.label() + "': input " + std::to_string(i) + " (" + role +
+                             ") should be constant after shape inference");
   return *v.constant;
+}
+
+const Tensor* LowerContext::known_input(size_t i) const {
+  const Value* v = node_.input(i);
+  return v ? v->constant.get() : nullptr;
+}
+
+void LowerContext::invalid(const std::string& message) const {
+  throw_internal("lowering '" + node_.label() + "' (" + node_.op_name() + "): " + message);
+}
+
+int64_t LowerContext::axis(int64_t axis, int rank, const char* what) const {
+  if (!normalize_axis(axis, rank)) invalid(std::string(what) + " out of range");
+  return axis;
 }
 
 void LowerContext::unsupported(const std::string& message) const {

@@ -83,6 +83,8 @@ class InferContext {
   int64_t axis(int64_t axis, int rank, const char* what = "axis") const;
 
  private:
+  std::vector<std::string> upstream_graph_inputs(const Value& v) const;
+
   Graph& graph_;
   Node& node_;
   ConstantResolver resolver_;
@@ -104,8 +106,19 @@ class LowerContext {
   size_t num_inputs() const { return node_.inputs.size(); }
   size_t num_outputs() const { return node_.outputs.size(); }
   // The constant value of an input (fails if not constant).
-  const Tensor& constant_input(size_t i) const;
+  const Tensor& constant_input(size_t i, const char* role = "") const;
+  const Tensor* known_input(size_t i) const;
   [[noreturn]] void unsupported(const std::string& message) const;
+
+  // The same accessors as InferContext, so an op can compute its plan (output size, window,
+  // ...) in one template used by both its shape rule and its lowering. The shape rule has
+  // already validated the node, so a failure here is a Mote bug.
+  DType dtype(size_t i) const { return input(i).dtype; }
+  const Shape& shape(size_t i) const { return input(i).shape; }
+  int rank(size_t i) const { return input(i).shape.rank(); }
+  [[noreturn]] void invalid(const std::string& message) const;
+  void require_inputs(size_t, size_t) const {}
+  int64_t axis(int64_t axis, int rank, const char* what = "axis") const;
 
  private:
   const Node& node_;

@@ -11,8 +11,23 @@
   /* elementwise binary and variadic (binary.cpp) */                                            \
   X(Add) X(Sub) X(Mul) X(Div) X(Pow) X(Mod) X(BitShift) X(PRelu) X(And) X(Or) X(Xor) X(Equal)   \
   X(Less) X(LessOrEqual) X(Greater) X(GreaterOrEqual) X(Sum) X(Mean) X(Max) X(Min)              \
-  /* pass-through (identity.cpp) */                                                             \
-  X(Identity) X(Dropout)
+  X(Where) X(Clip) X(Cast) X(CastLike)                                                          \
+  /* pass-through (identity.cpp) and views (reshape.cpp) */                                     \
+  X(Identity) X(Dropout) X(Reshape) X(Flatten) X(Squeeze) X(Unsqueeze)                          \
+  /* data movement */                                                                           \
+  X(Transpose) X(Concat) X(Split) X(Slice) X(Pad) X(Gather) X(Tile) X(Expand) X(DepthToSpace)   \
+  X(SpaceToDepth)                                                                               \
+  /* known at compile time (shape_ops.cpp) */                                                   \
+  X(Shape) X(Size) X(ConstantOfShape) X(Range) X(EyeLike)                                       \
+  /* convolution, matrix products, pooling */                                                   \
+  X(Conv) X(ConvTranspose) X(Gemm) X(MatMul) X(MaxPool) X(AveragePool) X(LpPool)                \
+  X(GlobalMaxPool) X(GlobalAveragePool) X(GlobalLpPool)                                         \
+  /* normalisation and softmax */                                                               \
+  X(BatchNormalization) X(InstanceNormalization) X(LayerNormalization) X(LRN) X(Softmax)        \
+  X(LogSoftmax) X(Hardmax)                                                                      \
+  /* reductions (reduce.cpp) */                                                                 \
+  X(ReduceSum) X(ReduceMean) X(ReduceMax) X(ReduceMin) X(ReduceProd) X(ReduceL1) X(ReduceL2)    \
+  X(ReduceLogSum) X(ReduceLogSumExp) X(ReduceSumSquare) X(ArgMax) X(ArgMin)
 
 namespace mote {
 namespace ops {

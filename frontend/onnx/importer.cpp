@@ -352,8 +352,10 @@ class Importer {
 
   // Inlines a function body in place of the calling node: formal inputs/outputs are renamed to
   // the caller's tensors, internal tensors get a unique prefix, attribute references resolve.
+  // `schema` (for ops ONNX defines as functions) supplies defaults of attributes the caller
+  // leaves out.
   void inline_body(const PendingNode& caller, const onnx::FunctionProto& body,
-                   std::shared_ptr<const OpsetMap> opsets) {
+                   std::shared_ptr<const OpsetMap> opsets, const onnx::OpSchema* schema = nullptr) {
     if (caller.depth >= kMaxFunctionDepth) {
       add_node_error(caller, ErrorKind::InvalidModel, "functions nest more than " + std::to_string(kMaxFunctionDepth) + " deep (recursive function?)");
       poison_outputs(caller.proto);
@@ -383,6 +385,11 @@ class Importer {
         const onnx::AttributeProto* given = nullptr;
         for (const auto& ca : call.attribute())
           if (ca.name() == attr.ref_attr_name()) given = &ca;
+        if (!given && schema) {
+          auto it = schema->attributes().find(attr.ref_attr_name());
+          if (it != schema->attributes().end() && it->second.default_value.type() != onnx::AttributeProto::UNDEFINED)
+            given = &it->second.default_value;
+        }
         if (given) {
           std::string name = attr.name();
           attr = *given;
@@ -440,7 +447,7 @@ class Importer {
     } else {
       return false;
     }
-    inline_body(caller, body, body_opsets(caller, body));
+    inline_body(caller, body, body_opsets(caller, body), schema);
     return true;
   }
 

@@ -10,14 +10,6 @@
 namespace mote {
 
 template <class T>
-inline bool is_negative(T x) {
-  if constexpr (T(-1) < T(0))
-    return x < T(0);
-  else
-    return false;
-}
-
-template <class T>
 inline constexpr bool is_integral_type() {
   return !is_floating<T>::value;
 }
@@ -143,6 +135,14 @@ void copy(const CopyParams& p, const T* x, T* y) {
 template <class T>
 void fill(const CopyParams& p, const T* value, T* y) {
   for (int32_t i = 0; i < p.count; ++i) y[i] = *value;
+}
+
+// y[i] = start + i * delta (Range).
+template <class T>
+void iota(const CopyParams& p, const T* start, const T* delta, T* y) {
+  using A = acc_t<T>;
+  const A s = convert<A>(*start), d = convert<A>(*delta);
+  for (int32_t i = 0; i < p.count; ++i) y[i] = convert<T>(wrap_add(s, wrap_mul(static_cast<A>(i), d)));
 }
 
 namespace op {

@@ -1,0 +1,61 @@
+// BatchNormalization in inference mode: per-channel affine transform with running stats.
+#include "compiler/ops/kernel_types.h"
+#include "compiler/ops/op_def.h"
+#include "mote/normalization.h"
+
+namespace mote::ops {
+namespace {
+
+struct BatchNormAttrs : AttrsOf<BatchNormAttrs> {
+  float epsilon = 1e-5f;
+  float momentum = 0.9f;                                // training only
+  int64_t training_mode = 0;                            // opset 14+
+  int64_t spatial = 1;                                  // opset < 9
+  std::optional<int64_t> is_test;                       // opset < 7
+  std::optional<std::vector<int64_t>> consumed_inputs;  // opset 1 hint
+  template <class V>
+  void fields(V& v) {
+    v("epsilon", epsilon);
+    v("momentum", momentum);
+    v("training_mode", training_mode);
+    v("spatial", spatial);
+    v("is_test", is_test);
+    v("consumed_inputs", consumed_inputs);
+  }
+};
+
+void infer(InferContext& c) {
+  c.require_inputs(5, 5);
+  const auto& a = c.attrs<BatchNormAttrs>();
+  if (a.training_mode) c.unsupported("training_mode=1 (batch statistics) is not supported; export the model for inference");
+  if (c.node().outputs.size() > 1) c.unsupported("the training outputs (running or saved statistics) are not supported");
+  if (!a.spatial) c.unsupported("spatial=0 (per-activation statistics) is not supported");
+  c.require_dtype(0, dtype_set<FloatTypes>());
+  c.require_rank(0, 2, kMaxRank);
+  const int64_t channels = c.shape(0)[1];
+  for (size_t i = 1; i < 5; ++i) {
+    c.require_same_dtype(0, i);
+    if (c.shape(i) != Shape{channels})
+      c.invalid("input " + std::to_string(i) + " has shape " + c.shape(i).to_string() + ", expected [" + std::to_string(channels) + "]");
+  }
+  c.set_output(0, c.dtype(0), c.shape(0));
+}
+
+std::vector<KernelCall> lower(LowerContext& c) {
+  const Shape& x = c.input(0).shape;
+  BatchNormParams p{static_cast<int32_t>(x[0]), static_cast<int32_t>(x[1]), static_cast<int32_t>(x.numel(2, x.rank())),
+                    c.attrs<BatchNormAttrs>().epsilon};
+  return {dispatch_in<FloatTypes>(c.input(0).dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    return bind_kernel("mote/normalization.h", "mote::batch_norm<" + cpp_type<T>() + ">", "mote::BatchNormParams", p,
+                       &mote::batch_norm<T>,
+                       {KernelArg::input(0), KernelArg::input(1), KernelArg::input(2), KernelArg::input(3),
+                        KernelArg::input(4), KernelArg::output(0)});
+  })};
+}
+
+}  // namespace
+
+extern const OpDef kBatchNormalization = {"", "BatchNormalization", make_attrs<BatchNormAttrs>, infer, lower, {}};
+
+}  // namespace mote::ops
