@@ -27,7 +27,9 @@
   X(LogSoftmax) X(Hardmax)                                                                      \
   /* reductions (reduce.cpp) */                                                                 \
   X(ReduceSum) X(ReduceMean) X(ReduceMax) X(ReduceMin) X(ReduceProd) X(ReduceL1) X(ReduceL2)    \
-  X(ReduceLogSum) X(ReduceLogSumExp) X(ReduceSumSquare) X(ArgMax) X(ArgMin)
+  X(ReduceLogSum) X(ReduceLogSumExp) X(ReduceSumSquare) X(ArgMax) X(ArgMin)                     \
+  /* resampling and recurrent layers */                                                         \
+  X(Resize) X(Upsample) X(LSTM) X(GRU) X(RNN)
 
 namespace mote {
 namespace ops {

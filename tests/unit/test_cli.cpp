@@ -1,0 +1,69 @@
+// The mote command line: exit codes and messages as a user sees them.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+#include "tests/unit/model_builder.h"
+
+using mote::test::ModelBuilder;
+
+namespace {
+
+struct Run {
+  int code;
+  std::string output;
+};
+
+Run run_cli(const std::string& args) {
+  const std::string log = "cli_test_output.txt";
+  int status = std::system((std::string(MOTE_CLI) + " " + args + " > " + log + " 2>&1").c_str());
+  std::ifstream in(log);
+  std::stringstream s;
+  s << in.rdbuf();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, s.str()};
+}
+
+}  // namespace
+
+TEST_CASE("an unsupported model exits 1 and names every unsupported node") {
+  ModelBuilder m;
+  m.input("x", {1, 4});
+  m.node("FancyOp", {"x"}, {"a"}, "fancy").set_domain("com.example");
+  m.node("OtherOp", {"x"}, {"b"}, "other").set_domain("com.example");
+  m.output("a", {1, 4});
+  m.output("b", {1, 4});
+  auto* o = m.proto().add_opset_import();
+  o->set_domain("com.example");
+  o->set_version(1);
+  std::ofstream("cli_unsupported.onnx", std::ios::binary) << m.bytes();
+  Run r = run_cli("compile cli_unsupported.onnx -o cli_out");
+  CHECK(r.code == 1);
+  CHECK(r.output.find("2 problems") != std::string::npos);
+  CHECK(r.output.find("node 'fancy' (com.example.FancyOp, opset 1): operator is not supported by Mote") != std::string::npos);
+  CHECK(r.output.find("node 'other' (com.example.OtherOp, opset 1)") != std::string::npos);
+}
+
+TEST_CASE("usage errors exit 2") {
+  CHECK(run_cli("compile no_such_model.onnx").code == 2);
+  CHECK(run_cli("compile " + std::string(MOTE_SOURCE_DIR) + "/samples/digits_cnn/model.onnx --dump-ir-after nope").code == 2);
+  CHECK(run_cli("compile " + std::string(MOTE_SOURCE_DIR) + "/samples/digits_cnn/model.onnx --input-shape image").code == 2);
+  CHECK(run_cli("frobnicate").code == 2);
+}
+
+TEST_CASE("a file that is not a model exits 1") {
+  std::ofstream("not_a_model.onnx") << "hello, this is not protobuf";
+  Run r = run_cli("compile not_a_model.onnx");
+  CHECK(r.code == 1);
+  CHECK(r.output.find("not a valid ONNX model") != std::string::npos);
+}
+
+TEST_CASE("a good model compiles and reports its sizes") {
+  Run r = run_cli("compile " + std::string(MOTE_SOURCE_DIR) + "/samples/digits_cnn/model.onnx -o cli_digits --name digits");
+  CHECK(r.code == 0);
+  CHECK(r.output.find("arena") != std::string::npos);
+  CHECK(std::ifstream("cli_digits/digits.h").good());
+  CHECK(std::ifstream("cli_digits/digits_weights.cpp").good());
+  CHECK(std::ifstream("cli_digits/mote/conv.h").good());
+}
