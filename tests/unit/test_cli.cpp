@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/unit/model_builder.h"
 
@@ -17,11 +18,14 @@ struct Run {
 };
 
 Run run_cli(const std::string& args) {
-  const std::string log = "cli_test_output.txt";
+  // CTest runs test cases in parallel: every call gets its own log file.
+  static int calls = 0;
+  const std::string log = "cli_output_" + std::to_string(getpid()) + "_" + std::to_string(calls++) + ".txt";
   int status = std::system((std::string(MOTE_CLI) + " " + args + " > " + log + " 2>&1").c_str());
   std::ifstream in(log);
   std::stringstream s;
   s << in.rdbuf();
+  std::remove(log.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, s.str()};
 }
 
@@ -38,7 +42,7 @@ TEST_CASE("an unsupported model exits 1 and names every unsupported node") {
   o->set_domain("com.example");
   o->set_version(1);
   std::ofstream("cli_unsupported.onnx", std::ios::binary) << m.bytes();
-  Run r = run_cli("compile cli_unsupported.onnx -o cli_out");
+  Run r = run_cli("compile cli_unsupported.onnx -o cli_unsupported_out");
   CHECK(r.code == 1);
   CHECK(r.output.find("2 problems") != std::string::npos);
   CHECK(r.output.find("node 'fancy' (com.example.FancyOp, opset 1): operator is not supported by Mote") != std::string::npos);

@@ -63,7 +63,7 @@ TEST_CASE("the same model and options give byte-identical files") {
   }
 }
 
-TEST_CASE("--arena-extern makes the caller pass the arena") {
+TEST_CASE("with an extern arena the caller passes it") {
   CompileResult r = compile_sample(true);
   CHECK(contains(file(r, "digits.h"), "int digits_run(const float* image, float* logits, void* arena);"));
   CHECK_FALSE(contains(file(r, "digits.cpp"), "g_arena"));
