@@ -29,7 +29,10 @@
   X(ReduceSum) X(ReduceMean) X(ReduceMax) X(ReduceMin) X(ReduceProd) X(ReduceL1) X(ReduceL2)    \
   X(ReduceLogSum) X(ReduceLogSumExp) X(ReduceSumSquare) X(ArgMax) X(ArgMin)                     \
   /* resampling and recurrent layers */                                                         \
-  X(Resize) X(Upsample) X(LSTM) X(GRU) X(RNN)
+  X(Resize) X(Upsample) X(LSTM) X(GRU) X(RNN)                                                    \
+  /* indexing (gather_scatter.cpp, sequence_ops.cpp) */                                         \
+  X(GatherElements) X(ScatterElements) X(Scatter) X(GatherND) X(ScatterND) X(Trilu) X(CumSum)   \
+  X(OneHot) X(TopK) X(ReverseSequence)
 
 namespace mote {
 namespace ops {
