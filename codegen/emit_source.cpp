@@ -10,24 +10,6 @@ namespace {
 
 bool is_half(DType t) { return t == DType::Float16 || t == DType::BFloat16; }
 
-std::string params_initializer(const KernelCall& call) {
-  std::string out = "{";
-  for (size_t i = 0; i < call.params.size(); ++i) {
-    const ParamField& f = call.params[i];
-    out += (i ? ", " : "") + std::string("/*") + f.name + "*/ ";
-    if (!f.is_array) {
-      out += f.values.front();
-      continue;
-    }
-    size_t used = f.values.size();  // trailing zeros are implied by aggregate initialisation
-    while (used > 0 && (f.values[used - 1] == "0" || f.values[used - 1] == "0x0p+0f")) --used;
-    out += "{";
-    for (size_t k = 0; k < used; ++k) out += (k ? ", " : "") + f.values[k];
-    out += "}";
-  }
-  return out + "}";
-}
-
 // Every name Symbols handed out, so local names made here cannot shadow them.
 std::set<std::string> taken_names(const Symbols& symbols) {
   std::set<std::string> names = {"arena", "g_arena", "arena_bytes", symbols.ns};
@@ -52,7 +34,7 @@ class SourceWriter {
         const KernelCall& call = node->kernels[k];
         std::string pname = names_.make("p_", node->label() + (node->kernels.size() > 1 ? "_" + std::to_string(k) : ""));
         params += "// " + node->label() + " (" + node->op_name() + ")\n";
-        params += "constexpr " + call.params_type + " " + pname + " = " + params_initializer(call) + ";\n";
+        params += "constexpr " + call.params_type + " " + pname + " = " + format_params(call.params) + ";\n";
         body += call_statement(*node, call, pname);
       }
     }

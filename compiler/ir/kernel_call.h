@@ -8,6 +8,7 @@
 #include <functional>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 #include <memory>
 #include <string>
 #include <utility>
@@ -65,6 +66,10 @@ struct KernelCall {
   std::function<void(void* const* pointers)> invoke;
 };
 
+// "{/*count*/ 10, /*dims*/ {1, 2}}": an aggregate initializer for a params struct (trailing
+// zeros of arrays are left to aggregate initialisation).
+std::string format_params(const std::vector<ParamField>& fields);
+
 // Collects the fields of a runtime-min params struct via its each() member.
 class ParamPrinter {
  public:
@@ -82,6 +87,14 @@ class ParamPrinter {
     ParamField f{name, {}, true};
     for (size_t i = 0; i < N; ++i) f.values.push_back(float_literal(v[i]));
     out_.push_back(std::move(f));
+  }
+  // A nested params struct (e.g. the ConvParams inside QConvParams): a braced initializer.
+  template <class S, class = decltype(std::declval<const S&>().each(std::declval<ParamPrinter&>()))>
+  void operator()(const char* name, const S& nested) {
+    std::vector<ParamField> fields;
+    ParamPrinter inner(fields);
+    nested.each(inner);
+    out_.push_back({name, {format_params(fields)}, false});
   }
 
   // Exact C++ literal for a float: hex float, or a math.h macro for inf/nan.

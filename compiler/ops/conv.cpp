@@ -3,55 +3,27 @@
 
 #include "compiler/ops/kernel_types.h"
 #include "compiler/ops/op_def.h"
-#include "mote/conv.h"
 
 namespace mote::ops {
-namespace {
-
-WindowGeometry geometry(const ConvAttrs& a, const Shape& x, const Shape& w, std::string& error) {
+std::string plan_convolution(const ConvAttrs& a, const Shape& x, const Shape& w, Shape& out, ConvParams& p) {
+  if (x.rank() < 3 || x.rank() > 5) return "input must have rank 3 to 5 (1 to 3 spatial dims), not " + x.to_string();
+  if (w.rank() != x.rank()) return "weights " + w.to_string() + " and input " + x.to_string() + " differ in rank";
+  if (a.group < 1 || x[1] % a.group != 0 || w[0] % a.group != 0)
+    return "group " + std::to_string(a.group) + " must divide the input channels (" + std::to_string(x[1]) +
+           ") and output channels (" + std::to_string(w[0]) + ")";
+  if (w[1] * a.group != x[1])
+    return "weights expect " + std::to_string(w[1] * a.group) + " input channels, the input has " + std::to_string(x[1]);
+  if (!a.kernel_shape.empty() && a.kernel_shape != std::vector<int64_t>(w.dims().begin() + 2, w.dims().end()))
+    return "kernel_shape disagrees with the weight shape " + w.to_string();
   WindowSpec spec{a.kernel_shape, a.strides, a.dilations, a.pads, a.auto_pad, false};
   if (spec.kernel.empty()) spec.kernel.assign(w.dims().begin() + 2, w.dims().end());
   WindowGeometry g;
-  error = window_geometry(std::vector<int64_t>(x.dims().begin() + 2, x.dims().end()), spec, g);
-  return g;
-}
-
-void infer(InferContext& c) {
-  c.require_inputs(2, 3);
-  c.require_outputs(1, 1);
-  c.require_dtype(0, dtype_set<FloatTypes>());
-  c.require_same_dtype(0, 1);
-  const auto& a = c.attrs<ConvAttrs>();
-  const Shape& x = c.shape(0);
-  const Shape& w = c.shape(1);
-  c.require_rank(0, 3, 5);
-  if (w.rank() != x.rank()) c.invalid("weights " + w.to_string() + " and input " + x.to_string() + " differ in rank");
-  if (a.group < 1 || x[1] % a.group != 0 || w[0] % a.group != 0)
-    c.invalid("group " + std::to_string(a.group) + " must divide the input channels (" + std::to_string(x[1]) +
-              ") and output channels (" + std::to_string(w[0]) + ")");
-  if (w[1] * a.group != x[1])
-    c.invalid("weights expect " + std::to_string(w[1] * a.group) + " input channels, the input has " + std::to_string(x[1]));
-  if (!a.kernel_shape.empty() && a.kernel_shape != std::vector<int64_t>(w.dims().begin() + 2, w.dims().end()))
-    c.invalid("kernel_shape disagrees with the weight shape " + w.to_string());
-  if (c.has_input(2)) {
-    c.require_same_dtype(0, 2);
-    if (c.shape(2) != Shape{w[0]}) c.invalid("bias shape " + c.shape(2).to_string() + " should be [" + std::to_string(w[0]) + "]");
-  }
-  std::string error;
-  WindowGeometry g = geometry(a, x, w, error);
-  if (!error.empty()) c.invalid(error);
-  std::vector<int64_t> out{x[0], w[0]};
-  out.insert(out.end(), g.out.begin(), g.out.end());
-  c.set_output(0, c.dtype(0), Shape(out));
-}
-
-std::vector<KernelCall> lower(LowerContext& c) {
-  const auto& a = c.attrs<ConvAttrs>();
-  const Shape& x = c.input(0).shape;
-  const Shape& w = c.input(1).shape;
-  std::string error;
-  WindowGeometry g = geometry(a, x, w, error);
-  ConvParams p{};
+  std::string error = window_geometry(std::vector<int64_t>(x.dims().begin() + 2, x.dims().end()), spec, g);
+  if (!error.empty()) return error;
+  std::vector<int64_t> dims{x[0], w[0]};
+  dims.insert(dims.end(), g.out.begin(), g.out.end());
+  out = Shape(dims);
+  p = ConvParams{};
   p.batch = static_cast<int32_t>(x[0]);
   p.in_channels = static_cast<int32_t>(x[1]);
   p.out_channels = static_cast<int32_t>(w[0]);
@@ -62,6 +34,31 @@ std::vector<KernelCall> lower(LowerContext& c) {
   to_spatial3(g.stride, 1, p.stride);
   to_spatial3(g.dilation, 1, p.dilation);
   to_spatial3(g.pad_begin, 0, p.pad_begin);
+  return {};
+}
+
+namespace {
+
+void infer(InferContext& c) {
+  c.require_inputs(2, 3);
+  c.require_outputs(1, 1);
+  c.require_dtype(0, dtype_set<FloatTypes>());
+  c.require_same_dtype(0, 1);
+  Shape out;
+  ConvParams p;
+  std::string error = plan_convolution(c.attrs<ConvAttrs>(), c.shape(0), c.shape(1), out, p);
+  if (!error.empty()) c.invalid(error);
+  if (c.has_input(2)) {
+    c.require_same_dtype(0, 2);
+    if (c.shape(2) != Shape{c.shape(1)[0]}) c.invalid("bias shape " + c.shape(2).to_string() + " should be [" + std::to_string(c.shape(1)[0]) + "]");
+  }
+  c.set_output(0, c.dtype(0), out);
+}
+
+std::vector<KernelCall> lower(LowerContext& c) {
+  Shape out;
+  ConvParams p;
+  plan_convolution(c.attrs<ConvAttrs>(), c.input(0).shape, c.input(1).shape, out, p);
   return {dispatch_in<FloatTypes>(c.input(0).dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     return bind_kernel("mote/conv.h", "mote::conv<" + cpp_type<T>() + ">", "mote::ConvParams", p, &mote::conv<T>,

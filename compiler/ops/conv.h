@@ -1,7 +1,9 @@
 // Conv and ConvTranspose attributes (used by the fusion passes too).
 #pragma once
 
+#include "compiler/ir/shape.h"
 #include "compiler/ops/spatial.h"
+#include "mote/conv.h"
 
 namespace mote::ops {
 
@@ -36,5 +38,9 @@ struct ConvTransposeAttrs : AttrsOf<ConvTransposeAttrs> {
     v("strides", strides);
   }
 };
+
+// Output shape and runtime-min parameters of a convolution (Conv, ConvInteger, QLinearConv
+// and the fused integer convolutions share them). Returns "" or what is wrong.
+std::string plan_convolution(const ConvAttrs& a, const Shape& x, const Shape& w, Shape& out, ConvParams& params);
 
 }  // namespace mote::ops

@@ -32,7 +32,10 @@
   X(Resize) X(Upsample) X(LSTM) X(GRU) X(RNN)                                                    \
   /* indexing (gather_scatter.cpp, sequence_ops.cpp) */                                         \
   X(GatherElements) X(ScatterElements) X(Scatter) X(GatherND) X(ScatterND) X(Trilu) X(CumSum)   \
-  X(OneHot) X(TopK) X(ReverseSequence)
+  X(OneHot) X(TopK) X(ReverseSequence)                                                          \
+  /* quantization (quantize.cpp, qlinear.cpp) */                                                \
+  X(QuantizeLinear) X(DequantizeLinear) X(ConvInteger) X(MatMulInteger) X(QLinearConv)          \
+  X(QLinearMatMul)
 
 namespace mote {
 namespace ops {

@@ -16,24 +16,25 @@ struct SplitAttrs : AttrsOf<SplitAttrs> {
 };
 
 std::vector<int64_t> sizes(InferContext& c, int64_t axis) {
-  std::optional<std::vector<int64_t>> split = c.attrs<SplitAttrs>().split;
-  if (c.opset() >= 13 && c.has_input(1)) split = c.constant_input(1, "split").to_int64_vector();
   if (c.opset() < 13 && c.opset() >= 2 && c.num_inputs() > 1) c.invalid("split is an attribute before opset 13");
+  const auto& attr = c.attrs<SplitAttrs>().split;
+  const bool from_input = c.opset() >= 13 && c.has_input(1);
   const int64_t total = c.shape(0)[static_cast<int>(axis)];
   const size_t n = c.node().outputs.size();
-  if (!split) {
+  if (!from_input && !attr) {
     if (total % static_cast<int64_t>(n) != 0)
       c.invalid("axis size " + std::to_string(total) + " does not split evenly into " + std::to_string(n) + " outputs");
     return std::vector<int64_t>(n, total / static_cast<int64_t>(n));
   }
+  std::vector<int64_t> split = from_input ? c.constant_input(1, "split").to_int64_vector() : *attr;
   int64_t sum = 0;
-  for (int64_t s : *split) {
+  for (int64_t s : split) {
     if (s < 0) c.invalid("negative split size");
     sum += s;
   }
-  if (split->size() != n || sum != total)
+  if (split.size() != n || sum != total)
     c.invalid("split sizes do not add up to the axis size " + std::to_string(total) + " over " + std::to_string(n) + " outputs");
-  return *split;
+  return split;
 }
 
 void infer(InferContext& c) {

@@ -1,0 +1,304 @@
+// Quantized kernels. Conversions at the float edges (QuantizeLinear, DequantizeLinear) use
+// float arithmetic by nature; everything between is integer-only: int32 accumulators and
+// requantization by a fixed-point multiplier and shift computed in the compiler, with the
+// rounding conventions of TFLite / CMSIS-NN (so int8 results match TFLite Micro bit for bit).
+#ifndef MOTE_QUANTIZED_H
+#define MOTE_QUANTIZED_H
+
+#include "mote/base.h"
+#include "mote/conv.h"
+#include "mote/math.h"
+
+namespace mote {
+
+// (a * b * 2) >> 32, rounded, saturating the single overflow case (INT32_MIN * INT32_MIN).
+inline int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
+  if (a == b && a == numeric_limits<int32_t>::lowest()) return numeric_limits<int32_t>::max();
+  const int64_t product = static_cast<int64_t>(a) * static_cast<int64_t>(b);
+  const int64_t nudge = product >= 0 ? (int64_t{1} << 30) : (1 - (int64_t{1} << 30));
+  return static_cast<int32_t>((product + nudge) / (int64_t{1} << 31));
+}
+
+// x / 2^exponent rounded half away from zero.
+inline int32_t rounding_divide_by_pot(int32_t x, int32_t exponent) {
+  if (exponent <= 0) return x;
+  const int32_t mask = static_cast<int32_t>((int64_t{1} << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+// acc * real_multiplier, where real_multiplier = multiplier * 2^(shift - 31).
+inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
+  const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+  const int64_t scaled = static_cast<int64_t>(acc) * (int64_t{1} << left);
+  const int32_t clamped = scaled > numeric_limits<int32_t>::max()   ? numeric_limits<int32_t>::max()
+                          : scaled < numeric_limits<int32_t>::lowest() ? numeric_limits<int32_t>::lowest()
+                                                                      : static_cast<int32_t>(scaled);
+  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(clamped, multiplier), right);
+}
+
+template <class Q>
+inline Q saturate_to(int32_t v, int32_t lo, int32_t hi) {
+  return static_cast<Q>(v < lo ? lo : (v > hi ? hi : v));
+}
+
+// Per-tensor or per-axis quantization parameters of a float <-> integer conversion.
+struct QuantizeParams {
+  int32_t count;
+  int32_t outer;       // per-axis: elements before the axis
+  int32_t channels;    // 1 for per-tensor
+  int32_t inner;       // per-axis: elements after the axis
+  template <class F>
+  void each(F& f) const {
+    f("count", count);
+    f("outer", outer);
+    f("channels", channels);
+    f("inner", inner);
+  }
+};
+
+// QuantizeLinear: q = saturate(round_half_even(x / scale) + zero_point).
+template <class T, class Q>
+void quantize_linear(const QuantizeParams& p, const T* MOTE_RESTRICT x, const float* MOTE_RESTRICT scale,
+                     const Q* MOTE_RESTRICT zero_point, Q* MOTE_RESTRICT y) {
+  const int32_t lo = numeric_limits<Q>::lowest(), hi = numeric_limits<Q>::max();
+  int64_t i = 0;
+  for (int32_t o = 0; o < p.outer; ++o)
+    for (int32_t c = 0; c < p.channels; ++c) {
+      const float s = scale[c];
+      const int32_t zp = zero_point ? static_cast<int32_t>(zero_point[c]) : 0;
+      for (int32_t k = 0; k < p.inner; ++k, ++i) {
+        float v = math::rint(convert<float>(x[i]) / s) + static_cast<float>(zp);
+        v = v < static_cast<float>(lo) ? static_cast<float>(lo) : (v > static_cast<float>(hi) ? static_cast<float>(hi) : v);
+        y[i] = static_cast<Q>(static_cast<int32_t>(v));
+      }
+    }
+}
+
+// DequantizeLinear: x = (q - zero_point) * scale.
+template <class Q, class T>
+void dequantize_linear(const QuantizeParams& p, const Q* MOTE_RESTRICT q, const float* MOTE_RESTRICT scale,
+                       const Q* MOTE_RESTRICT zero_point, T* MOTE_RESTRICT y) {
+  int64_t i = 0;
+  for (int32_t o = 0; o < p.outer; ++o)
+    for (int32_t c = 0; c < p.channels; ++c) {
+      const float s = scale[c];
+      const int32_t zp = zero_point ? static_cast<int32_t>(zero_point[c]) : 0;
+      for (int32_t k = 0; k < p.inner; ++k, ++i)
+        y[i] = convert<T>(static_cast<float>(static_cast<int32_t>(q[i]) - zp) * s);
+    }
+}
+
+// Integer convolution: acc = bias[m] + sum (x - x_zero) * (w - w_zero[m]), then stored as
+// int32 (ConvInteger) or requantized per output channel. Zero points are read from tensors
+// (constants in flash for compiled-in models).
+struct QConvParams {
+  ConvParams conv;
+  int32_t weight_zero_count;  // 0 (none), 1, or out_channels
+  int32_t requant_count;      // scales / multipliers: 1 or out_channels
+  int32_t act_min, act_max;   // output clamp in output units (type range, or a fused activation)
+  template <class F>
+  void each(F& f) const {
+    f("conv", conv);
+    f("weight_zero_count", weight_zero_count);
+    f("requant_count", requant_count);
+    f("act_min", act_min);
+    f("act_max", act_max);
+  }
+};
+
+template <class X, class W, class Store>
+inline void qconv_accumulate(const QConvParams& q, const X* MOTE_RESTRICT x, int32_t x_zero, const W* MOTE_RESTRICT w,
+                             const W* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, Store store) {
+  const ConvParams& p = q.conv;
+  const int32_t cin_g = p.in_channels / p.groups, cout_g = p.out_channels / p.groups;
+  const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
+  const int32_t out_plane = p.out_size[0] * p.out_size[1] * p.out_size[2];
+  const int32_t k_plane = p.kernel[0] * p.kernel[1] * p.kernel[2];
+  for (int32_t n = 0; n < p.batch; ++n)
+    for (int32_t m = 0; m < p.out_channels; ++m) {
+      const int32_t g = m / cout_g;
+      const X* xg = x + (static_cast<int64_t>(n) * p.in_channels + g * cin_g) * in_plane;
+      const W* wm = w + static_cast<int64_t>(m) * cin_g * k_plane;
+      const int32_t wz = q.weight_zero_count ? static_cast<int32_t>(w_zero[q.weight_zero_count == 1 ? 0 : m]) : 0;
+      const int64_t out_base = (static_cast<int64_t>(n) * p.out_channels + m) * out_plane;
+      for (int32_t od = 0; od < p.out_size[0]; ++od) {
+        int32_t kd0, kd1;
+        conv_tap_range(od, p.stride[0], p.pad_begin[0], p.dilation[0], p.kernel[0], p.in_size[0], kd0, kd1);
+        for (int32_t oh = 0; oh < p.out_size[1]; ++oh) {
+          int32_t kh0, kh1;
+          conv_tap_range(oh, p.stride[1], p.pad_begin[1], p.dilation[1], p.kernel[1], p.in_size[1], kh0, kh1);
+          for (int32_t ow = 0; ow < p.out_size[2]; ++ow) {
+            int32_t kw0, kw1;
+            conv_tap_range(ow, p.stride[2], p.pad_begin[2], p.dilation[2], p.kernel[2], p.in_size[2], kw0, kw1);
+            const int32_t id0 = od * p.stride[0] - p.pad_begin[0], ih0 = oh * p.stride[1] - p.pad_begin[1],
+                          iw0 = ow * p.stride[2] - p.pad_begin[2];
+            // Padding taps read the input zero point, i.e. contribute 0 after the subtraction.
+            int32_t acc = bias ? bias[m] : 0;
+            for (int32_t c = 0; c < cin_g; ++c) {
+              const X* xc = xg + static_cast<int64_t>(c) * in_plane;
+              const W* wc = wm + static_cast<int64_t>(c) * k_plane;
+              for (int32_t kd = kd0; kd < kd1; ++kd) {
+                const int32_t id = id0 + kd * p.dilation[0];
+                for (int32_t kh = kh0; kh < kh1; ++kh) {
+                  const int32_t row = (id * p.in_size[1] + ih0 + kh * p.dilation[1]) * p.in_size[2] + iw0;
+                  const W* wrow = wc + (kd * p.kernel[1] + kh) * p.kernel[2];
+                  for (int32_t kw = kw0; kw < kw1; ++kw)
+                    acc += (static_cast<int32_t>(xc[row + kw * p.dilation[2]]) - x_zero) * (static_cast<int32_t>(wrow[kw]) - wz);
+                }
+              }
+            }
+            store(out_base + (od * p.out_size[1] + oh) * p.out_size[2] + ow, m, acc);
+          }
+        }
+      }
+    }
+}
+
+template <class T>
+inline int32_t zero_of(const T* zero) {
+  return zero ? static_cast<int32_t>(*zero) : 0;
+}
+
+// ConvInteger: int32 output, no requantization.
+template <class X, class W>
+void conv_integer(const QConvParams& q, const X* MOTE_RESTRICT x, const X* MOTE_RESTRICT x_zero, const W* MOTE_RESTRICT w,
+                  const W* MOTE_RESTRICT w_zero, int32_t* MOTE_RESTRICT y) {
+  qconv_accumulate(q, x, zero_of(x_zero), w, w_zero, static_cast<const int32_t*>(nullptr),
+                   [&](int64_t at, int32_t, int32_t acc) { y[at] = acc; });
+}
+
+// Quantized convolution, integer requantization (multiplier and shift per output channel,
+// computed by the compiler from constant scales).
+template <class X, class W, class Y>
+void qconv(const QConvParams& q, const X* MOTE_RESTRICT x, const X* MOTE_RESTRICT x_zero, const W* MOTE_RESTRICT w,
+           const W* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
+           const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* MOTE_RESTRICT y) {
+  const int32_t yz = zero_of(y_zero);
+  qconv_accumulate(q, x, zero_of(x_zero), w, w_zero, bias, [&](int64_t at, int32_t m, int32_t acc) {
+    const int32_t c = q.requant_count == 1 ? 0 : m;
+    y[at] = saturate_to<Y>(requantize(acc, multiplier[c], shift[c]) + yz, q.act_min, q.act_max);
+  });
+}
+
+// acc * scale, rounded half to even, plus the zero point, saturated: requantization in float
+// for scales that are only known at run time (as ONNX Runtime computes QLinearConv).
+template <class Y>
+inline Y requantize_float(int32_t acc, float scale, int32_t zero, int32_t lo, int32_t hi) {
+  const float v = math::rint(static_cast<float>(acc) * scale) + static_cast<float>(zero);
+  return static_cast<Y>(static_cast<int32_t>(v < static_cast<float>(lo) ? static_cast<float>(lo)
+                                                                          : (v > static_cast<float>(hi) ? static_cast<float>(hi) : v)));
+}
+
+template <class X, class W, class Y>
+void qconv_runtime_scales(const QConvParams& q, const X* MOTE_RESTRICT x, const float* MOTE_RESTRICT x_scale,
+                          const X* MOTE_RESTRICT x_zero, const W* MOTE_RESTRICT w, const float* MOTE_RESTRICT w_scale,
+                          const W* MOTE_RESTRICT w_zero, const float* MOTE_RESTRICT y_scale, const Y* MOTE_RESTRICT y_zero,
+                          const int32_t* MOTE_RESTRICT bias, Y* MOTE_RESTRICT y) {
+  const int32_t yz = zero_of(y_zero);
+  qconv_accumulate(q, x, zero_of(x_zero), w, w_zero, bias, [&](int64_t at, int32_t m, int32_t acc) {
+    const float scale = *x_scale * w_scale[q.requant_count == 1 ? 0 : m] / *y_scale;
+    y[at] = requantize_float<Y>(acc, scale, yz, q.act_min, q.act_max);
+  });
+}
+
+// Quantized matrix product, batched and broadcasting like MatMul. Zero points: a per row of A
+// (a_zero_count 0, 1 or m), b per column of B (b_zero_count 0, 1 or n); requantization per
+// column (requant_count 1 or n).
+struct QMatMulParams {
+  int32_t m, n, k;
+  int32_t batch;
+  int32_t batch_rank;
+  int32_t batch_dims[MOTE_MAX_RANK];
+  int32_t a_batch_strides[MOTE_MAX_RANK];
+  int32_t b_batch_strides[MOTE_MAX_RANK];
+  int32_t a_zero_count, b_zero_count;
+  int32_t requant_count;
+  int32_t act_min, act_max;
+  int32_t b_transposed;  // B stored [n, k] (Gemm with transB)
+  template <class F>
+  void each(F& f) const {
+    f("m", m);
+    f("n", n);
+    f("k", k);
+    f("batch", batch);
+    f("batch_rank", batch_rank);
+    f("batch_dims", batch_dims);
+    f("a_batch_strides", a_batch_strides);
+    f("b_batch_strides", b_batch_strides);
+    f("a_zero_count", a_zero_count);
+    f("b_zero_count", b_zero_count);
+    f("requant_count", requant_count);
+    f("act_min", act_min);
+    f("act_max", act_max);
+    f("b_transposed", b_transposed);
+  }
+};
+
+template <class A, class B, class Store>
+inline void qmatmul_accumulate(const QMatMulParams& p, const A* MOTE_RESTRICT a, const A* MOTE_RESTRICT a_zero,
+                               const B* MOTE_RESTRICT b, const B* MOTE_RESTRICT b_zero, const int32_t* MOTE_RESTRICT bias,
+                               Store store) {
+  int32_t index[MOTE_MAX_RANK] = {0};
+  int64_t a_offset = 0, b_offset = 0;
+  const int32_t b_row = p.b_transposed ? 1 : p.n, b_col = p.b_transposed ? p.k : 1;
+  for (int32_t batch = 0; batch < p.batch; ++batch) {
+    for (int32_t i = 0; i < p.m; ++i) {
+      const int32_t az = p.a_zero_count ? static_cast<int32_t>(a_zero[p.a_zero_count == 1 ? 0 : i]) : 0;
+      const A* ai = a + a_offset + static_cast<int64_t>(i) * p.k;
+      for (int32_t j = 0; j < p.n; ++j) {
+        const int32_t bz = p.b_zero_count ? static_cast<int32_t>(b_zero[p.b_zero_count == 1 ? 0 : j]) : 0;
+        const B* bj = b + b_offset + static_cast<int64_t>(j) * b_col;
+        int32_t acc = bias ? bias[j] : 0;
+        for (int32_t q = 0; q < p.k; ++q)
+          acc += (static_cast<int32_t>(ai[q]) - az) * (static_cast<int32_t>(bj[static_cast<int64_t>(q) * b_row]) - bz);
+        store((static_cast<int64_t>(batch) * p.m + i) * p.n + j, j, acc);
+      }
+    }
+    for (int32_t d = p.batch_rank - 1; d >= 0; --d) {
+      a_offset += p.a_batch_strides[d];
+      b_offset += p.b_batch_strides[d];
+      if (++index[d] < p.batch_dims[d]) break;
+      a_offset -= static_cast<int64_t>(p.a_batch_strides[d]) * p.batch_dims[d];
+      b_offset -= static_cast<int64_t>(p.b_batch_strides[d]) * p.batch_dims[d];
+      index[d] = 0;
+    }
+  }
+}
+
+// MatMulInteger: int32 output.
+template <class A, class B>
+void matmul_integer(const QMatMulParams& p, const A* MOTE_RESTRICT a, const A* MOTE_RESTRICT a_zero, const B* MOTE_RESTRICT b,
+                    const B* MOTE_RESTRICT b_zero, int32_t* MOTE_RESTRICT y) {
+  qmatmul_accumulate(p, a, a_zero, b, b_zero, static_cast<const int32_t*>(nullptr),
+                     [&](int64_t at, int32_t, int32_t acc) { y[at] = acc; });
+}
+
+// Quantized matrix product with integer requantization (Gemm / MatMul / fully connected).
+template <class A, class B, class Y>
+void qmatmul(const QMatMulParams& p, const A* MOTE_RESTRICT a, const A* MOTE_RESTRICT a_zero, const B* MOTE_RESTRICT b,
+             const B* MOTE_RESTRICT b_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
+             const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* MOTE_RESTRICT y) {
+  const int32_t yz = zero_of(y_zero);
+  qmatmul_accumulate(p, a, a_zero, b, b_zero, bias, [&](int64_t at, int32_t j, int32_t acc) {
+    const int32_t c = p.requant_count == 1 ? 0 : j;
+    y[at] = saturate_to<Y>(requantize(acc, multiplier[c], shift[c]) + yz, p.act_min, p.act_max);
+  });
+}
+
+template <class A, class B, class Y>
+void qmatmul_runtime_scales(const QMatMulParams& p, const A* MOTE_RESTRICT a, const float* MOTE_RESTRICT a_scale,
+                            const A* MOTE_RESTRICT a_zero, const B* MOTE_RESTRICT b, const float* MOTE_RESTRICT b_scale,
+                            const B* MOTE_RESTRICT b_zero, const float* MOTE_RESTRICT y_scale, const Y* MOTE_RESTRICT y_zero,
+                            Y* MOTE_RESTRICT y) {
+  const int32_t yz = zero_of(y_zero);
+  qmatmul_accumulate(p, a, a_zero, b, b_zero, static_cast<const int32_t*>(nullptr), [&](int64_t at, int32_t j, int32_t acc) {
+    const float scale = *a_scale * b_scale[p.requant_count == 1 ? 0 : j] / *y_scale;
+    y[at] = requantize_float<Y>(acc, scale, yz, p.act_min, p.act_max);
+  });
+}
+
+}  // namespace mote
+
+#endif  // MOTE_QUANTIZED_H
