@@ -27,8 +27,10 @@ struct BatchNormAttrs : AttrsOf<BatchNormAttrs> {
 void infer(InferContext& c) {
   c.require_inputs(5, 5);
   const auto& a = c.attrs<BatchNormAttrs>();
-  if (a.training_mode) c.unsupported("training_mode=1 (batch statistics) is not supported; export the model for inference");
-  if (c.node().outputs.size() > 1) c.unsupported("the training outputs (running or saved statistics) are not supported");
+  // Training mode (opset 14+) normalises with batch statistics and outputs the updated running
+  // ones; older opsets' extra training outputs (saved statistics) are not supported.
+  if (c.node().outputs.size() > 1 && !(a.training_mode && c.opset() >= 14 && c.node().outputs.size() <= 3))
+    c.unsupported("the training outputs of opset " + std::to_string(c.opset()) + " (saved statistics) are not supported");
   if (!a.spatial) c.unsupported("spatial=0 (per-activation statistics) is not supported");
   c.require_dtype(0, dtype_set<FloatTypes>());
   c.require_rank(0, 2, kMaxRank);
@@ -39,14 +41,22 @@ void infer(InferContext& c) {
       c.invalid("input " + std::to_string(i) + " has shape " + c.shape(i).to_string() + ", expected [" + std::to_string(channels) + "]");
   }
   c.set_output(0, c.dtype(0), c.shape(0));
+  c.set_output(1, c.dtype(0), Shape{channels});
+  c.set_output(2, c.dtype(0), Shape{channels});
 }
 
 std::vector<KernelCall> lower(LowerContext& c) {
   const Shape& x = c.input(0).shape;
-  BatchNormParams p{static_cast<int32_t>(x[0]), static_cast<int32_t>(x[1]), static_cast<int32_t>(x.numel(2, x.rank())),
-                    c.attrs<BatchNormAttrs>().epsilon};
+  const auto& a = c.attrs<BatchNormAttrs>();
+  BatchNormParams p{static_cast<int32_t>(x[0]), static_cast<int32_t>(x[1]), static_cast<int32_t>(x.numel(2, x.rank())), a.epsilon,
+                    a.momentum};
   return {dispatch_in<FloatTypes>(c.input(0).dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
+    if (a.training_mode)
+      return bind_kernel("mote/normalization.h", "mote::batch_norm_training<" + cpp_type<T>() + ">", "mote::BatchNormParams", p,
+                         &mote::batch_norm_training<T>,
+                         {KernelArg::input(0), KernelArg::input(1), KernelArg::input(2), KernelArg::input(3), KernelArg::input(4),
+                          KernelArg::output(0), KernelArg::output(1), KernelArg::output(2)});
     return bind_kernel("mote/normalization.h", "mote::batch_norm<" + cpp_type<T>() + ">", "mote::BatchNormParams", p,
                        &mote::batch_norm<T>,
                        {KernelArg::input(0), KernelArg::input(1), KernelArg::input(2), KernelArg::input(3),

@@ -34,12 +34,12 @@ std::string geometry(const ConvTransposeAttrs& a, const Shape& x, const Shape& w
       const std::vector<int64_t>& os = a.output_shape;
       int64_t want = os.size() == rank ? os[i] : (os.size() == rank + 2 ? os[i + 2] : -1);
       if (want < 0) return "output_shape has " + std::to_string(os.size()) + " values";
+      // A negative total (output_shape beyond the full result) pads at the end with zeros;
+      // halves round down, as in the ONNX reference.
       const int64_t total = full - want;
-      if (total < 0) return "output_shape is larger than the full transposed convolution";
+      const int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
       g.out[i] = want;
-      // SAME_UPPER puts the odd pixel of padding at the end (as ONNX's reference does).
-      g.pad_begin[i] = a.auto_pad == AutoPad::SameUpper ? total / 2 : total - total / 2;
-      if (a.auto_pad == AutoPad::NotSet || a.auto_pad == AutoPad::Valid) g.pad_begin[i] = total - total / 2;
+      g.pad_begin[i] = a.auto_pad == AutoPad::SameUpper ? half : total - half;
     } else if (a.auto_pad == AutoPad::SameUpper || a.auto_pad == AutoPad::SameLower) {
       g.out[i] = g.in[i] * g.stride[i];
       const int64_t total = std::max<int64_t>(0, full - g.out[i]);

@@ -38,9 +38,13 @@ void infer_dropout(InferContext& c) {
   if (a.is_test && *a.is_test == 0)
     c.unsupported("is_test=0 asks for training-mode (random) dropout; Mote compiles inference only");
   if (c.has_input(2)) {
-    const Tensor* training = c.known_input(2);
-    if (!training || training->numel() != 1 || training->as_int64(0) != 0)
-      c.unsupported("training_mode must be a constant false; training-mode dropout is random");
+    // Training mode drops random elements, except with ratio 0, where it is the identity; so
+    // whether this node is deterministic must be known at compile time.
+    const Tensor& training = c.constant_input(2, "training_mode");
+    const bool is_training = training.numel() != 1 || training.as_int64(0) != 0;
+    const double ratio = c.has_input(1) ? c.constant_input(1, "ratio").as_double(0) : 0.5;
+    if (is_training && ratio != 0.0)
+      c.unsupported("training-mode dropout with ratio " + std::to_string(ratio) + " is random; Mote compiles deterministic models");
   }
   c.set_output(0, c.dtype(0), c.shape(0));
   c.set_output(1, c.opset() >= 10 ? DType::Bool : c.dtype(0), c.shape(0));

@@ -32,7 +32,7 @@ void infer(InferContext& c) {
 std::vector<KernelCall> lower(LowerContext& c) {
   const Shape& x = c.input(0).shape;
   BatchNormParams p{static_cast<int32_t>(x[0]), static_cast<int32_t>(x[1]), static_cast<int32_t>(x.numel(2, x.rank())),
-                    c.attrs<InstanceNormAttrs>().epsilon};
+                    c.attrs<InstanceNormAttrs>().epsilon, 0.0f};
   return {dispatch_in<FloatTypes>(c.input(0).dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     return bind_kernel("mote/normalization.h", "mote::instance_norm<" + cpp_type<T>() + ">", "mote::BatchNormParams", p,

@@ -35,7 +35,10 @@
   X(OneHot) X(TopK) X(ReverseSequence)                                                          \
   /* quantization (quantize.cpp, qlinear.cpp) */                                                \
   X(QuantizeLinear) X(DequantizeLinear) X(ConvInteger) X(MatMulInteger) X(QLinearConv)          \
-  X(QLinearMatMul)
+  X(QLinearMatMul)                                                                              \
+  /* signal processing, sampling, linear algebra, text */                                       \
+  X(DFT) X(STFT) X(MelWeightMatrix) X(GridSample) X(RoiAlign) X(Det) X(Einsum) X(MaxUnpool)     \
+  X(TfIdfVectorizer)
 
 namespace mote {
 namespace ops {

@@ -175,8 +175,61 @@ std::vector<KernelCall> lower_global(LowerContext& c) {
   })};
 }
 
+struct UnpoolAttrs : AttrsOf<UnpoolAttrs> {
+  std::vector<int64_t> kernel_shape, pads, strides;
+  template <class V>
+  void fields(V& v) {
+    v.required("kernel_shape", kernel_shape);
+    v("pads", pads);
+    v("strides", strides);
+  }
+};
+
+// The shape MaxPool's indices refer to: the unpooled shape implied by the window.
+template <class Context>
+Shape default_unpool_shape(Context& c) {
+  const Shape& x = c.shape(0);
+  const auto& a = c.template attrs<UnpoolAttrs>();
+  const size_t rank = static_cast<size_t>(x.rank() - 2);
+  if (a.kernel_shape.size() != rank) c.invalid("kernel_shape must have " + std::to_string(rank) + " values");
+  std::vector<int64_t> dims{x[0], x[1]};
+  for (size_t i = 0; i < rank; ++i) {
+    const int64_t stride = a.strides.empty() ? 1 : a.strides[i];
+    const int64_t pads = a.pads.empty() ? 0 : a.pads[i] + a.pads[i + rank];
+    dims.push_back((x[static_cast<int>(i) + 2] - 1) * stride + a.kernel_shape[i] - pads);
+  }
+  return Shape(dims);
+}
+
+void infer_max_unpool(InferContext& c) {
+  c.require_inputs(2, 3);
+  c.require_dtype(0, dtype_set<FloatTypes>());
+  c.require_dtype(1, DTypeSet{DType::Int64});
+  c.require_rank(0, 3, kMaxRank);
+  if (c.shape(1) != c.shape(0)) c.invalid("indices must have the shape of X");
+  Shape out = c.has_input(2) ? Shape(c.constant_input(2, "output_shape").to_int64_vector()) : default_unpool_shape(c);
+  if (out.rank() != c.rank(0)) c.invalid("output_shape must have the rank of X");
+  c.set_output(0, c.dtype(0), out);
+}
+
+std::vector<KernelCall> lower_max_unpool(LowerContext& c) {
+  const Shape& out = c.output(0).shape;
+  const Shape index_shape = default_unpool_shape(c);
+  UnpoolParams p{static_cast<int32_t>(c.input(0).shape.numel()), static_cast<int32_t>(out.numel()), out.rank(), {}, {}};
+  for (int d = 0; d < out.rank(); ++d) {
+    p.index_dims[d] = static_cast<int32_t>(index_shape[d]);
+    p.out_dims[d] = static_cast<int32_t>(out[d]);
+  }
+  return {dispatch_in<FloatTypes>(c.input(0).dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    return bind_kernel("mote/pool.h", "mote::max_unpool<" + cpp_type<T>() + ">", "mote::UnpoolParams", p, &mote::max_unpool<T>,
+                       {KernelArg::input(0), KernelArg::input(1), KernelArg::output(0)});
+  })};
+}
+
 }  // namespace
 
+extern const OpDef kMaxUnpool = {"", "MaxUnpool", make_attrs<UnpoolAttrs>, infer_max_unpool, lower_max_unpool, {}};
 extern const OpDef kMaxPool = {"", "MaxPool", make_attrs<MaxPoolAttrs>, infer<Kind::Max>, lower<Kind::Max>, {}};
 extern const OpDef kAveragePool = {"", "AveragePool", make_attrs<AveragePoolAttrs>, infer<Kind::Average>,
                                    lower<Kind::Average>, {}};

@@ -12,12 +12,14 @@ struct BatchNormParams {
   int32_t channels;
   int32_t plane;  // elements per channel per batch item
   float epsilon;
+  float momentum;  // training mode only
   template <class F>
   void each(F& f) const {
     f("batch", batch);
     f("channels", channels);
     f("plane", plane);
     f("epsilon", epsilon);
+    f("momentum", momentum);
   }
 };
 
@@ -34,6 +36,38 @@ void batch_norm(const BatchNormParams& p, const T* MOTE_RESTRICT x, const T* MOT
       const int64_t base = (static_cast<int64_t>(n) * p.channels + c) * p.plane;
       for (int32_t i = 0; i < p.plane; ++i) y[base + i] = convert<T>(convert<A>(x[base + i]) * k + shift);
     }
+  }
+}
+
+// Training-mode batch norm: normalise with the batch's own per-channel statistics and update
+// the running ones: running = input * momentum + batch * (1 - momentum).
+template <class T>
+void batch_norm_training(const BatchNormParams& p, const T* MOTE_RESTRICT x, const T* MOTE_RESTRICT scale,
+                         const T* MOTE_RESTRICT bias, const T* MOTE_RESTRICT mean, const T* MOTE_RESTRICT var,
+                         T* MOTE_RESTRICT y, T* MOTE_RESTRICT running_mean, T* MOTE_RESTRICT running_var) {
+  using A = acc_t<T>;
+  const A count = A(p.batch) * A(p.plane);
+  for (int32_t c = 0; c < p.channels; ++c) {
+    A sum = A(0);
+    for (int32_t n = 0; n < p.batch; ++n)
+      for (int32_t i = 0; i < p.plane; ++i) sum += convert<A>(x[(static_cast<int64_t>(n) * p.channels + c) * p.plane + i]);
+    const A batch_mean = sum / count;
+    A squares = A(0);
+    for (int32_t n = 0; n < p.batch; ++n)
+      for (int32_t i = 0; i < p.plane; ++i) {
+        const A d = convert<A>(x[(static_cast<int64_t>(n) * p.channels + c) * p.plane + i]) - batch_mean;
+        squares += d * d;
+      }
+    const A batch_var = squares / count;
+    const A k = convert<A>(scale[c]) / math::sqrt(batch_var + A(p.epsilon));
+    const A shift = convert<A>(bias[c]) - batch_mean * k;
+    for (int32_t n = 0; n < p.batch; ++n) {
+      const int64_t base = (static_cast<int64_t>(n) * p.channels + c) * p.plane;
+      for (int32_t i = 0; i < p.plane; ++i) y[base + i] = convert<T>(convert<A>(x[base + i]) * k + shift);
+    }
+    const A m = A(p.momentum);
+    if (running_mean) running_mean[c] = convert<T>(convert<A>(mean[c]) * m + batch_mean * (A(1) - m));
+    if (running_var) running_var[c] = convert<T>(convert<A>(var[c]) * m + batch_var * (A(1) - m));
   }
 }
 

@@ -141,6 +141,42 @@ void lp_pool(const PoolParams& p, const T* MOTE_RESTRICT x, T* MOTE_RESTRICT y) 
   });
 }
 
+// MaxUnpool: y is zero except at the positions MaxPool's indices name. Indices count in the
+// flattened unpooled shape (`index_dims`, what MaxPool's input was); an explicit, larger
+// output shape keeps each element at the same coordinates.
+struct UnpoolParams {
+  int32_t in_count;
+  int32_t out_count;
+  int32_t rank;
+  int32_t index_dims[MOTE_MAX_RANK];
+  int32_t out_dims[MOTE_MAX_RANK];
+  template <class F>
+  void each(F& f) const {
+    f("in_count", in_count);
+    f("out_count", out_count);
+    f("rank", rank);
+    f("index_dims", index_dims);
+    f("out_dims", out_dims);
+  }
+};
+
+template <class T>
+void max_unpool(const UnpoolParams& p, const T* MOTE_RESTRICT x, const int64_t* MOTE_RESTRICT indices, T* MOTE_RESTRICT y) {
+  for (int32_t i = 0; i < p.out_count; ++i) y[i] = T{};
+  for (int32_t i = 0; i < p.in_count; ++i) {
+    int64_t rest = indices[i], at = 0, stride = 1;
+    bool inside = rest >= 0;
+    for (int32_t d = p.rank - 1; d >= 0 && inside; --d) {
+      const int64_t coordinate = rest % p.index_dims[d];
+      rest /= p.index_dims[d];
+      inside = coordinate < p.out_dims[d];
+      at += coordinate * stride;
+      stride *= p.out_dims[d];
+    }
+    if (inside && rest == 0) y[at] = x[i];
+  }
+}
+
 }  // namespace mote
 
 #endif  // MOTE_POOL_H
