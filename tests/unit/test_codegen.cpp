@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "codegen/runtime_headers.h"
 #include "compiler/driver/compile.h"
 
 using namespace mote;
@@ -79,5 +80,18 @@ TEST_CASE("a bad --name is a usage error") {
     FAIL("accepted the name");
   } catch (const UserError& e) {
     CHECK(e.exit_code() == 2);
+  }
+}
+
+TEST_CASE("runtime-min is freestanding: no heap, no stdio, no STL, no exceptions") {
+  const std::set<std::string> allowed = {"<stdint.h>", "<stddef.h>", "<math.h>"};
+  for (const std::string& name : embedded_runtime_header_names()) {
+    const std::string& text = *embedded_runtime_header(name);
+    INFO(name);
+    for (const char* banned : {"malloc", "calloc", "realloc", "free(", "new ", "delete ", "printf", "std::", "throw", "try {",
+                               "typeid", "dynamic_cast"})
+      CHECK_FALSE(contains(text, banned));
+    for (size_t at = text.find("#include <"); at != std::string::npos; at = text.find("#include <", at + 1))
+      CHECK(allowed.count(text.substr(at + 9, text.find('>', at) - at - 8)));
   }
 }
