@@ -32,6 +32,10 @@ class SourceWriter {
       body += "\n  // " + node->label() + " (" + node->op_name() + ")\n";
       for (size_t k = 0; k < node->kernels.size(); ++k) {
         const KernelCall& call = node->kernels[k];
+        if (call.elided) {
+          body += "  // " + call.function + ": elided, the planner placed the result where the copy would put it\n";
+          continue;
+        }
         std::string pname = names_.make("p_", node->label() + (node->kernels.size() > 1 ? "_" + std::to_string(k) : ""));
         params += "// " + node->label() + " (" + node->op_name() + ")\n";
         params += "constexpr " + call.params_type + " " + pname + " = " + format_params(call.params) + ";\n";
@@ -74,7 +78,7 @@ class SourceWriter {
     std::unordered_set<const Value*> referenced;
     for (const auto& node : graph_.nodes())
       for (const KernelCall& call : node->kernels)
-        for (const KernelArg& arg : call.args) {
+        for (const KernelArg& arg : call.elided ? std::vector<KernelArg>{} : call.args) {
           if (arg.kind == KernelArg::Kind::Output && static_cast<size_t>(arg.index) < node->outputs.size())
             referenced.insert(node->outputs[static_cast<size_t>(arg.index)]);
           if (arg.kind == KernelArg::Kind::Input) referenced.insert(node->input(static_cast<size_t>(arg.index)));
@@ -101,12 +105,37 @@ class SourceWriter {
       if (symbols_.pointer.count(v) && symbols_.pointer.at(v) == symbols_.output_params[i]) expr_[v] = alias;
     }
     for (const auto& node : graph_.nodes())
-      for (const Value* out : node->outputs) {
-        if (!out || out->arena_offset < 0 || !referenced.count(out)) continue;
-        std::string type = std::string(dtype_cpp_name(out->dtype));
-        declarations_ += "  " + type + "* const " + expr_.at(out) + " = reinterpret_cast<" + type + "*>(arena_bytes + " +
-                         std::to_string(out->arena_offset) + ");\n";
+      for (const Value* out : node->outputs)
+        if (out && referenced.count(out)) declare_storage(out);
+  }
+
+  // A pointer into the arena, or into the caller's input or output buffer for values the
+  // planner placed there (views of an input, concat inputs written into an output).
+  void declare_storage(const Value* v) {
+    const Storage& at = v->storage;
+    const std::string type(dtype_cpp_name(v->dtype));
+    const std::string offset = std::to_string(at.offset);
+    switch (at.kind) {
+      case Storage::Kind::None:
+        return;
+      case Storage::Kind::Arena:
+        declarations_ += "  " + type + "* const " + expr_.at(v) + " = reinterpret_cast<" + type + "*>(arena_bytes + " + offset + ");\n";
+        return;
+      case Storage::Kind::Input: {
+        if (graph_.inputs.at(static_cast<size_t>(at.index)) == v) return;
+        const std::string base = symbols_.input_params.at(static_cast<size_t>(at.index));
+        declarations_ += "  const " + type + "* const " + expr_.at(v) + " = reinterpret_cast<const " + type +
+                         "*>(reinterpret_cast<const uint8_t*>(" + base + ") + " + offset + ");\n";
+        return;
       }
+      case Storage::Kind::Output: {
+        if (graph_.outputs.at(static_cast<size_t>(at.index)) == v) return;
+        const std::string base = symbols_.output_params.at(static_cast<size_t>(at.index));
+        declarations_ += "  " + type + "* const " + expr_.at(v) + " = reinterpret_cast<" + type + "*>(reinterpret_cast<uint8_t*>(" +
+                         base + ") + " + offset + ");\n";
+        return;
+      }
+    }
   }
 
   std::string value_expr(const Value* v) const {

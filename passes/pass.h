@@ -19,6 +19,14 @@ struct PassOptions {
   int64_t fold_growth_limit_bytes = 4096;
   // Arena alignment in bytes (every buffer offset is a multiple of it).
   int64_t arena_alignment = 16;
+  // Memory planning: let views, split outputs, slices and concat inputs share bytes, let ops
+  // run in place, how many placements the search may try, and the RAM budget (0: none).
+  bool alias_views = true;
+  bool in_place = true;
+  int64_t planner_search_budget = 20000;
+  int64_t max_ram_bytes = 0;
+  // Scheduling: states the exact search may visit before falling back to the greedy order.
+  int64_t schedule_max_states = 200000;
 };
 
 struct PassContext {

@@ -10,6 +10,7 @@ void remove_identity(Graph& graph, PassContext& context);
 void fold_constants(Graph& graph, PassContext& context);
 void eliminate_dead_nodes(Graph& graph, PassContext& context);
 void lower_kernels(Graph& graph, PassContext& context);
+void schedule(Graph& graph, PassContext& context);
 void plan_memory(Graph& graph, PassContext& context);
 
 }  // namespace mote

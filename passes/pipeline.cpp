@@ -14,6 +14,7 @@ const std::vector<Pass>& default_pipeline() {
       {"eliminate_dead_nodes", "drop nodes whose results nobody uses", eliminate_dead_nodes, true},
       {"verify_optimized", "check the IR again after the rewrites", verify_graph, false},
       {"lower_kernels", "choose the runtime-min kernel call(s) for each node", lower_kernels, false},
+      {"schedule", "order the nodes for the smallest peak of live memory", schedule, true},
       {"plan_memory", "place every intermediate tensor and scratch buffer in one arena", plan_memory, false},
   };
   return pipeline;

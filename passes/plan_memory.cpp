@@ -1,62 +1,188 @@
-// Places every intermediate tensor and kernel scratch buffer at an offset in one static arena,
-// reusing memory once a tensor is dead. Graph inputs and outputs live in the caller's buffers
-// and constants in flash, so neither takes arena space.
+// Places every intermediate tensor and kernel scratch buffer in one static arena. Values that
+// can share bytes (memory_aliasing.cpp) form one buffer; the buffers go to the placement
+// algorithms of passes/memory/, the smallest arena wins, and a validator checks that no two
+// buffers live at the same time overlap. Graph inputs and outputs stay in the caller's buffers
+// (views into them included), constants in flash.
+#include <algorithm>
+#include <iomanip>
+#include <map>
+#include <sstream>
 #include <unordered_map>
 
 #include "compiler/ir/errors.h"
 #include "passes/memory/planner.h"
+#include "passes/memory_aliasing.h"
+#include "passes/memory_buffers.h"
 #include "passes/passes.h"
 
 namespace mote {
+namespace {
+
+struct Group {
+  const Value* root;
+  std::vector<const Value*> members;
+  int64_t size = 0;
+  int first = 0, last = 0;
+};
+
+// Lists the per-tensor table for a blown budget.
+std::string budget_table(const Graph& graph) {
+  std::ostringstream s;
+  s << "  tensor                                    bytes   offset  lifetime\n";
+  std::unordered_map<const Value*, int> step;
+  for (size_t i = 0; i < graph.nodes().size(); ++i)
+    for (const Value* out : graph.nodes()[i]->outputs)
+      if (out) step[out] = static_cast<int>(i) + 1;
+  std::vector<const Value*> rows;
+  for (const auto& v : graph.values())
+    if (v->storage.kind == Storage::Kind::Arena) rows.push_back(v.get());
+  std::sort(rows.begin(), rows.end(), [](const Value* a, const Value* b) { return a->byte_size() > b->byte_size(); });
+  for (const Value* v : rows) {
+    std::string name = v->name.size() > 40 ? v->name.substr(0, 37) + "..." : v->name;
+    s << "  " << name << std::string(40 - name.size(), ' ') << std::setw(8) << v->byte_size() << " " << std::setw(8)
+      << v->storage.offset << "  from step " << step[v] << "\n";
+  }
+  return s.str();
+}
+
+}  // namespace
 
 void plan_memory(Graph& graph, PassContext& context) {
-  const int64_t alignment = context.options.arena_alignment;
-  std::vector<memory::Buffer> buffers;
-  std::vector<Value*> buffer_values;                         // value per buffer (null: scratch)
-  std::vector<std::pair<KernelCall*, size_t>> buffer_scratch;  // scratch per buffer
-  std::unordered_map<const Value*, size_t> buffer_of;
-
+  const PassOptions& options = context.options;
+  const int64_t alignment = options.arena_alignment;
   const auto& nodes = graph.nodes();
-  for (size_t step = 0; step < nodes.size(); ++step) {
-    Node* node = nodes[step].get();
-    for (Value* in : node->inputs) {
-      auto it = in ? buffer_of.find(in) : buffer_of.end();
-      if (it != buffer_of.end()) buffers[it->second].last = static_cast<int>(step);
+  const int end_step = static_cast<int>(nodes.size()) + 1;
+
+  AliasGroups aliases = find_aliases(graph, AliasOptions{options.alias_views, options.in_place});
+
+  // Lifetimes of every runtime value: written at its producer's step, read until its last use.
+  std::unordered_map<const Value*, int> first, last;
+  for (const Value* in : graph.inputs) first[in] = last[in] = 0;
+  for (size_t s = 0; s < nodes.size(); ++s) {
+    const int step = static_cast<int>(s) + 1;
+    for (const Value* in : nodes[s]->inputs)
+      if (in && !in->is_constant()) last[in] = std::max(last[in], step);
+    for (const Value* out : nodes[s]->outputs)
+      if (out) first[out] = last[out] = step;
+  }
+  for (const Value* out : graph.outputs)
+    if (!out->is_constant()) last[out] = end_step;
+
+  // Groups by root, in a deterministic (first-appearance) order.
+  std::vector<Group> groups;
+  std::unordered_map<const Value*, size_t> group_of;
+  auto visit = [&](const Value* v) {
+    AliasGroups::Location at = aliases.locate(v);
+    auto it = group_of.find(at.root);
+    if (it == group_of.end()) {
+      it = group_of.emplace(at.root, groups.size()).first;
+      groups.push_back({at.root, {}, 0, first[v], last[v]});
     }
-    for (KernelCall& call : node->kernels) {
+    Group& g = groups[it->second];
+    g.members.push_back(v);
+    g.size = std::max(g.size, at.offset + v->byte_size());
+    g.first = std::min(g.first, first[v]);
+    g.last = std::max(g.last, last[v]);
+  };
+  for (const Value* in : graph.inputs) visit(in);
+  for (const auto& node : nodes)
+    for (const Value* out : node->outputs)
+      if (out) visit(out);
+
+  auto output_index = [&](const Value* v) {
+    return static_cast<int>(std::find(graph.outputs.begin(), graph.outputs.end(), v) - graph.outputs.begin());
+  };
+  auto input_index = [&](const Value* v) {
+    return static_cast<int>(std::find(graph.inputs.begin(), graph.inputs.end(), v) - graph.inputs.begin());
+  };
+
+  std::vector<memory::Buffer> buffers;
+  std::vector<size_t> buffer_group;                            // group per buffer, or npos
+  std::vector<std::pair<KernelCall*, size_t>> buffer_scratch;  // scratch per buffer
+  constexpr size_t kNoGroup = static_cast<size_t>(-1);
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const Value* root = groups[g].root;
+    if (graph.is_graph_input(root) || graph.is_graph_output(root)) continue;
+    buffers.push_back({groups[g].size, alignment, groups[g].first, groups[g].last});
+    buffer_group.push_back(g);
+    buffer_scratch.emplace_back(nullptr, 0);
+  }
+  for (size_t s = 0; s < nodes.size(); ++s)
+    for (KernelCall& call : nodes[s]->kernels) {
       call.scratch_offsets.assign(call.scratch_bytes.size(), 0);
-      for (size_t s = 0; s < call.scratch_bytes.size(); ++s) {
-        buffers.push_back({call.scratch_bytes[s], alignment, static_cast<int>(step), static_cast<int>(step)});
-        buffer_values.push_back(nullptr);
-        buffer_scratch.emplace_back(&call, s);
+      for (size_t k = 0; k < call.scratch_bytes.size(); ++k) {
+        const int step = static_cast<int>(s) + 1;
+        buffers.push_back({call.scratch_bytes[k], alignment, step, step});
+        buffer_group.push_back(kNoGroup);
+        buffer_scratch.emplace_back(&call, k);
       }
     }
-    for (Value* out : node->outputs) {
-      if (!out || graph.is_graph_output(out)) continue;
-      buffer_of[out] = buffers.size();
-      buffers.push_back({out->byte_size(), alignment, static_cast<int>(step), static_cast<int>(step)});
-      buffer_values.push_back(out);
-      buffer_scratch.emplace_back(nullptr, 0);
-    }
-  }
 
-  memory::Placement placement = memory::plan_greedy_by_size(buffers);
+  memory::Placement placement = memory::plan_best(buffers, options.planner_search_budget);
   std::string problem = memory::validate_placement(buffers, placement);
   if (!problem.empty()) throw InternalError("memory plan of '" + graph.name + "' is invalid: " + problem);
 
-  for (auto& v : graph.values()) v->arena_offset = -1;
-  for (size_t i = 0; i < buffers.size(); ++i) {
-    if (buffer_values[i])
-      buffer_values[i]->arena_offset = placement.offsets[i];
-    else
-      buffer_scratch[i].first->scratch_offsets[buffer_scratch[i].second] = placement.offsets[i];
+  // Storage of every value: its group's place plus its offset in the group.
+  std::vector<int64_t> group_offset(groups.size(), 0);
+  for (size_t b = 0; b < buffers.size(); ++b) {
+    if (buffer_group[b] != kNoGroup) group_offset[buffer_group[b]] = placement.offsets[b];
+    else buffer_scratch[b].first->scratch_offsets[buffer_scratch[b].second] = placement.offsets[b];
   }
-  int64_t bytes = placement.arena_bytes;
-  if (!buffers.empty() && bytes < alignment) bytes = alignment;  // keep every pointer non-null
-  graph.arena_bytes = (bytes + alignment - 1) / alignment * alignment;
-  context.notes.push_back("plan_memory: arena " + std::to_string(graph.arena_bytes) + " bytes for " +
-                          std::to_string(buffers.size()) + " buffers (liveness bound " +
-                          std::to_string(memory::liveness_lower_bound(buffers)) + ")");
+  for (auto& v : graph.values()) v->storage = Storage{};
+  int aliased = 0;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const Value* root = groups[g].root;
+    for (const Value* member : groups[g].members) {
+      AliasGroups::Location at = aliases.locate(member);
+      Storage& storage = const_cast<Value*>(member)->storage;
+      if (graph.is_graph_input(root)) storage = {Storage::Kind::Input, input_index(root), at.offset};
+      else if (graph.is_graph_output(root)) storage = {Storage::Kind::Output, output_index(root), at.offset};
+      else storage = {Storage::Kind::Arena, -1, group_offset[g] + at.offset};
+      if (member != root) ++aliased;
+    }
+  }
+
+  // Copies whose source and destination now coincide do not need to run.
+  int elided = 0;
+  for (const auto& node : nodes)
+    for (KernelCall& call : node->kernels) {
+      call.elided = false;
+      if (!call.block_copy) continue;
+      const BlockCopy& b = *call.block_copy;
+      const Value* in = node->input(static_cast<size_t>(b.input));
+      const Value* out = static_cast<size_t>(b.output) < node->outputs.size() ? node->outputs[static_cast<size_t>(b.output)] : nullptr;
+      if (!in || !out || in->is_constant()) continue;
+      const int64_t element = static_cast<int64_t>(dtype_size(in->dtype));
+      AliasGroups::Location src = aliases.locate(in), dst = aliases.locate(out);
+      if (src.root == dst.root && src.offset + b.in_offset * element == dst.offset + b.out_offset * element) {
+        call.elided = true;
+        ++elided;
+      }
+    }
+
+  int64_t arena = placement.arena_bytes;
+  if (!buffers.empty() && arena < alignment) arena = alignment;  // keep every pointer non-null
+  graph.arena_bytes = (arena + alignment - 1) / alignment * alignment;
+  MemorySummary& summary = graph.memory;
+  summary.arena_bytes = graph.arena_bytes;
+  summary.planner = placement.algorithm;
+  summary.aliased_values = aliased;
+  summary.elided_copies = elided;
+  summary.bound_schedule = memory::liveness_lower_bound(unaliased_buffers(graph, alignment));
+  if (summary.bound_file_order == 0) summary.bound_file_order = summary.bound_schedule;
+  summary.io_bytes = 0;
+  for (const Value* v : graph.inputs) summary.io_bytes += v->byte_size();
+  for (const Value* v : graph.outputs)
+    if (!v->is_constant()) summary.io_bytes += v->byte_size();
+  context.notes.push_back("plan_memory: arena " + std::to_string(graph.arena_bytes) + " bytes (" + placement.algorithm + "), " +
+                          std::to_string(buffers.size()) + " buffers, " + std::to_string(aliased) + " values aliased, " +
+                          std::to_string(elided) + " copies elided; liveness bound " + std::to_string(summary.bound_schedule));
+
+  if (options.max_ram_bytes > 0 && graph.arena_bytes + summary.io_bytes > options.max_ram_bytes)
+    throw UserError(ErrorKind::Budget, "the model needs " + std::to_string(graph.arena_bytes) + " bytes of arena + " +
+                                           std::to_string(summary.io_bytes) + " bytes of input/output buffers = " +
+                                           std::to_string(graph.arena_bytes + summary.io_bytes) + " bytes of RAM, above --max-ram " +
+                                           std::to_string(options.max_ram_bytes) + ":\n" + budget_table(graph));
 }
 
 }  // namespace mote

@@ -151,6 +151,7 @@ std::unique_ptr<Graph> Graph::clone() const {
   copy->name = name;
   copy->metadata = metadata;
   copy->arena_bytes = arena_bytes;
+  copy->memory = memory;
   copy->next_value_id_ = next_value_id_;
   copy->next_node_id_ = next_node_id_;
   std::unordered_map<const Value*, Value*> value_map;

@@ -27,6 +27,30 @@ struct QuantParams {
   int axis = -1;  // -1: per tensor
 };
 
+// Where a value's bytes live at run time, decided by the memory planner.
+struct Storage {
+  enum class Kind {
+    None,    // not planned (constants, or before plan_memory)
+    Arena,   // the arena, at `offset`
+    Input,   // inside graph input `index` (a read-only view), at `offset`
+    Output,  // inside graph output `index`'s buffer, at `offset`
+  };
+  Kind kind = Kind::None;
+  int index = -1;
+  int64_t offset = 0;
+};
+
+// What the memory planner concluded, for reports and budgets.
+struct MemorySummary {
+  int64_t arena_bytes = 0;
+  int64_t io_bytes = 0;            // graph input and output buffers the caller provides
+  int64_t bound_schedule = 0;      // liveness lower bound of the chosen order, without aliasing
+  int64_t bound_file_order = 0;    // the same for the model's own node order
+  std::string planner;             // the placement algorithm that won
+  int aliased_values = 0;          // values sharing memory with another (views, in place, slices)
+  int elided_copies = 0;           // copy kernels that became no-ops
+};
+
 class Value {
  public:
   int id = 0;
@@ -36,7 +60,7 @@ class Value {
   TensorPtr constant;          // set: the value is known at compile time (weights, folded)
   Node* producer = nullptr;    // null for graph inputs and constants
   std::optional<QuantParams> quant;
-  int64_t arena_offset = -1;   // set by the memory planner for values that live in the arena
+  Storage storage;             // set by the memory planner
 
   bool is_constant() const { return constant != nullptr; }
   int64_t byte_size() const { return shape.numel() * static_cast<int64_t>(dtype_size(dtype)); }
@@ -71,6 +95,7 @@ class Graph {
   std::vector<Value*> outputs;       // in ONNX order
   std::map<std::string, std::string> metadata;  // ONNX metadata_props
   int64_t arena_bytes = 0;           // set by the memory planner
+  MemorySummary memory;              // set by the memory planner
 
   Graph() = default;
   Graph(const Graph&) = delete;

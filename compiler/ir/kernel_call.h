@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,6 +50,17 @@ struct ParamField {
   bool is_array = false;
 };
 
+// A kernel that copies `count` contiguous elements from node input `input` (from element
+// in_offset) to node output `output` (from out_offset): the memory planner can often place
+// the two so that the copy disappears (views, concat inputs, split outputs).
+struct BlockCopy {
+  int input = 0;
+  int output = 0;
+  int64_t in_offset = 0;
+  int64_t out_offset = 0;
+  int64_t count = 0;
+};
+
 struct KernelCall {
   std::string header;       // runtime-min header declaring the kernel, e.g. "mote/conv.h"
   std::string function;     // e.g. "mote::conv<float>"
@@ -58,8 +70,16 @@ struct KernelCall {
   std::vector<std::string> arg_types;    // C++ type of each kernel parameter, e.g. "const float*"
   std::vector<int64_t> scratch_bytes;    // one entry per scratch buffer
   std::vector<int64_t> scratch_offsets;  // arena offsets, set by the memory planner
-  // Output o may be written over input i (same byte size, the kernel reads each element
-  // before it writes it). The planner uses it when the input dies here.
+  std::optional<BlockCopy> block_copy;
+  // The kernel only copies elements and writes nothing but its destination region (copy,
+  // strided copy): a node made of such kernels may have its inputs produced in place.
+  bool copies_only = false;
+  // Set by the memory planner when aliasing made this copy a no-op (a view, a concat input
+  // produced in place): codegen emits nothing for it; host evaluation still runs it.
+  bool elided = false;
+  // Output o may be written over input i, both starting at the same address (the kernel
+  // reads each element before anything overwrites it). The planner uses it when the input
+  // dies here.
   std::vector<std::pair<int, int>> in_place;
   // Host invocation: pointers in the order of `args` (an InputList arg points at an array of
   // pointers). Set by bind_kernel.

@@ -71,10 +71,12 @@ std::string print_node(const Node& node) {
     s << (i ? ", " : "") << value_ref(out);
     if (out) {
       s << ": " << value_type(out);
-      if (out->arena_offset >= 0) s << " @" << out->arena_offset;
+      if (out->storage.kind == Storage::Kind::Arena) s << " @" << out->storage.offset;
+      if (out->storage.kind == Storage::Kind::Input) s << " @input" << out->storage.index << "+" << out->storage.offset;
+      if (out->storage.kind == Storage::Kind::Output) s << " @output" << out->storage.index << "+" << out->storage.offset;
     }
   }
-  for (const KernelCall& k : node.kernels) s << "\n      kernel " << k.function;
+  for (const KernelCall& k : node.kernels) s << "\n      kernel " << k.function << (k.elided ? " (elided)" : "");
   return s.str();
 }
 

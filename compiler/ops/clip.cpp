@@ -39,8 +39,10 @@ std::vector<KernelCall> lower(LowerContext& c) {
       if (!attr) return KernelArg::none();
       return KernelArg::constant_tensor(std::make_shared<const Tensor>(Tensor::scalar<T>(convert<T>(*attr))));
     };
-    return bind_kernel("mote/elementwise.h", "mote::clip<" + cpp_type<T>() + ">", "mote::ClipParams", p, &mote::clip<T>,
-                       {KernelArg::input(0), bound(1, a.min), bound(2, a.max), KernelArg::output(0)});
+    KernelCall call = bind_kernel("mote/elementwise.h", "mote::clip<" + cpp_type<T>() + ">", "mote::ClipParams", p,
+                                  &mote::clip<T>, {KernelArg::input(0), bound(1, a.min), bound(2, a.max), KernelArg::output(0)});
+    call.in_place = {{0, 0}};
+    return call;
   })};
 }
 

@@ -55,14 +55,36 @@ void infer(InferContext& c) {
   c.set_output(0, c.dtype(0), out);
 }
 
+bool all_equal(const int32_t (&values)[3], int32_t expected) {
+  return values[0] == expected && values[1] == expected && values[2] == expected;
+}
+
+// Depthwise and 1x1 convolutions get kernels that can overwrite their input (the planner
+// decides whether they do); the others the general loop nest.
 std::vector<KernelCall> lower(LowerContext& c) {
   Shape out;
   ConvParams p;
   plan_convolution(c.attrs<ConvAttrs>(), c.input(0).shape, c.input(1).shape, out, p);
+  const int64_t in_plane = int64_t{p.in_size[0]} * p.in_size[1] * p.in_size[2];
+  const int64_t out_plane = int64_t{p.out_size[0]} * p.out_size[1] * p.out_size[2];
+  const bool depthwise = p.groups == p.in_channels && p.out_channels == p.in_channels && out_plane <= in_plane;
+  const bool pointwise = p.groups == 1 && all_equal(p.kernel, 1) && all_equal(p.stride, 1) && all_equal(p.pad_begin, 0) &&
+                         out_plane == in_plane && (p.batch == 1 || p.out_channels <= p.in_channels);
+  const std::vector<KernelArg> args{KernelArg::input(0), KernelArg::input(1), KernelArg::input(2), KernelArg::output(0)};
   return {dispatch_in<FloatTypes>(c.input(0).dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
-    return bind_kernel("mote/conv.h", "mote::conv<" + cpp_type<T>() + ">", "mote::ConvParams", p, &mote::conv<T>,
-                       {KernelArg::input(0), KernelArg::input(1), KernelArg::input(2), KernelArg::output(0)});
+    if (!depthwise && !pointwise)
+      return bind_kernel("mote/conv.h", "mote::conv<" + cpp_type<T>() + ">", "mote::ConvParams", p, &mote::conv<T>, args);
+    std::vector<KernelArg> with_scratch = args;
+    with_scratch.push_back(KernelArg::scratch(0));
+    KernelCall call = depthwise ? bind_kernel("mote/conv.h", "mote::depthwise_conv_in_place<" + cpp_type<T>() + ">", "mote::ConvParams",
+                                              p, &mote::depthwise_conv_in_place<T>, with_scratch)
+                                : bind_kernel("mote/conv.h", "mote::pointwise_conv_in_place<" + cpp_type<T>() + ">", "mote::ConvParams",
+                                              p, &mote::pointwise_conv_in_place<T>, with_scratch);
+    call.scratch_bytes = {depthwise ? in_plane * static_cast<int64_t>(sizeof(T))
+                                    : int64_t{p.in_channels} * static_cast<int64_t>(sizeof(acc_t<T>))};
+    call.in_place = {{0, 0}};
+    return call;
   })};
 }
 

@@ -42,11 +42,19 @@ StridedCopyParams make_strided_copy_params(const StridedCopy& copy) {
 
 KernelCall strided_copy_kernel(DType dtype, const StridedCopy& copy, KernelArg in, KernelArg out) {
   StridedCopyParams params = make_strided_copy_params(copy);
-  return dispatch_in<AllTypes>(dtype, [&](auto tag) {
+  // After merging dims, a single unit-stride run is one contiguous block.
+  const bool contiguous = params.rank == 1 && params.in_strides[0] == 1 && params.out_strides[0] == 1;
+  std::optional<BlockCopy> block;
+  if (contiguous && in.kind == KernelArg::Kind::Input && out.kind == KernelArg::Kind::Output)
+    block = BlockCopy{in.index, out.index, params.in_offset, params.out_offset, params.count};
+  KernelCall call = dispatch_in<AllTypes>(dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     return bind_kernel("mote/layout.h", "mote::strided_copy<" + cpp_type<T>() + ">", "mote::StridedCopyParams", params,
                        &mote::strided_copy<T>, {std::move(in), std::move(out)});
   });
+  call.block_copy = block;
+  call.copies_only = true;
+  return call;
 }
 
 std::vector<int64_t> row_major_strides(const std::vector<int64_t>& dims) {

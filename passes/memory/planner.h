@@ -26,9 +26,29 @@ inline bool lifetimes_overlap(const Buffer& a, const Buffer& b) {
   return a.first <= b.last && b.first <= a.last;
 }
 
-// Greedy by size: largest buffer first, each at the lowest aligned offset that no
-// overlapping, already placed buffer occupies (the TFLite Micro strategy).
+// How a buffer is put into the gaps left by the buffers placed before it.
+enum class Fit {
+  First,  // the lowest offset where it fits
+  Best,   // the smallest gap it fits in (ties: the lowest), else on top
+};
+
+// Places buffers one by one in `order`; every placement algorithm here is an order plus a fit.
+Placement place_in_order(const std::vector<Buffer>& buffers, const std::vector<size_t>& order, Fit fit);
+
+// Greedy by size: largest buffer first (TFLite Micro's strategy), with best fit.
 Placement plan_greedy_by_size(const std::vector<Buffer>& buffers);
+
+// Greedy by breadth (Pisarchyk & Lee, 2020): steps in decreasing order of live bytes, each
+// step's not yet placed buffers largest first, with best fit.
+Placement plan_greedy_by_breadth(const std::vector<Buffer>& buffers);
+
+// Improves on `start`: with up to 8 buffers every order is tried with first fit, which is
+// exact (any placement is reached by placing in order of its offsets at the lowest fit);
+// beyond, a seeded local search over orders spends `budget` placements. Deterministic.
+Placement plan_search(const std::vector<Buffer>& buffers, const Placement& start, int64_t budget);
+
+// Runs all of the above and keeps the smallest arena.
+Placement plan_best(const std::vector<Buffer>& buffers, int64_t search_budget);
 
 // Largest total size of buffers live at one step: no placement can use less.
 int64_t liveness_lower_bound(const std::vector<Buffer>& buffers);

@@ -104,6 +104,50 @@ void conv(const ConvParams& p, const T* MOTE_RESTRICT x, const T* MOTE_RESTRICT 
   }
 }
 
+// Depthwise convolution (one filter per channel, groups == channels) that may run in place
+// (y == x) when an output plane is no larger than an input plane: each input plane is first
+// copied to `plane` (in_size elements), so writing its output can only overwrite planes that
+// were already read. Out of place it works too. The idea is TinyEngine's in-place depthwise.
+template <class T>
+void depthwise_conv_in_place(const ConvParams& p, const T* x, const T* MOTE_RESTRICT w, const T* MOTE_RESTRICT bias, T* y,
+                             T* MOTE_RESTRICT plane) {
+  const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
+  const int32_t out_plane = p.out_size[0] * p.out_size[1] * p.out_size[2];
+  const int32_t k_plane = p.kernel[0] * p.kernel[1] * p.kernel[2];
+  ConvParams single = p;
+  single.batch = 1;
+  single.in_channels = single.out_channels = single.groups = 1;
+  for (int64_t c = 0; c < static_cast<int64_t>(p.batch) * p.in_channels; ++c) {
+    const int32_t channel = static_cast<int32_t>(c % p.in_channels);
+    for (int32_t i = 0; i < in_plane; ++i) plane[i] = x[c * in_plane + i];
+    conv(single, plane, w + static_cast<int64_t>(channel) * k_plane, bias ? bias + channel : nullptr, y + c * out_plane);
+  }
+}
+
+// 1x1 convolution (stride 1, no padding, one group) that may run in place (y == x) for one
+// image or when it does not widen the channels: each pixel's input channels are gathered into
+// `pixel` (in_channels elements) before that pixel's outputs are written, and a pixel's
+// outputs land only where that pixel's (or an earlier image's) inputs were.
+template <class T>
+void pointwise_conv_in_place(const ConvParams& p, const T* x, const T* MOTE_RESTRICT w, const T* MOTE_RESTRICT bias, T* y,
+                             acc_t<T>* MOTE_RESTRICT pixel) {
+  using A = acc_t<T>;
+  const int64_t size = static_cast<int64_t>(p.in_size[0]) * p.in_size[1] * p.in_size[2];
+  for (int64_t n = 0; n < p.batch; ++n) {
+    const T* xn = x + n * p.in_channels * size;
+    T* yn = y + n * p.out_channels * size;
+    for (int64_t i = 0; i < size; ++i) {
+      for (int32_t c = 0; c < p.in_channels; ++c) pixel[c] = convert<A>(xn[c * size + i]);
+      for (int32_t m = 0; m < p.out_channels; ++m) {
+        const T* wm = w + static_cast<int64_t>(m) * p.in_channels;
+        A acc = bias ? convert<A>(bias[m]) : A(0);
+        for (int32_t c = 0; c < p.in_channels; ++c) acc += pixel[c] * convert<A>(wm[c]);
+        yn[m * size + i] = convert<T>(acc);
+      }
+    }
+  }
+}
+
 // Transposed convolution: every input element scatters x * w into the output at
 // i*stride - pad + k*dilation. Weights are [C, M/groups, k...]. `acc` is scratch for one
 // output plane in the accumulator type (float for the half types).
