@@ -14,6 +14,7 @@ struct CodegenOptions {
   std::string name;          // C identifier; prefixes every public symbol
   std::string model_file;    // shown in the generated comments
   bool arena_extern = false; // the caller passes the arena to <name>_run
+  int64_t arena_alignment = 16;
 };
 
 struct GeneratedFile {

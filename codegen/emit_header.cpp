@@ -59,7 +59,7 @@ std::string emit_header(const Graph& graph, const CodegenOptions& options, const
                                           : "a static buffer inside " + options.name + ".cpp.") +
          " */\n";
   out += "#define " + prefix + "_ARENA_BYTES " + std::to_string(graph.arena_bytes) + "\n";
-  out += "#define " + prefix + "_ARENA_ALIGN 16\n";
+  out += "#define " + prefix + "_ARENA_ALIGN " + std::to_string(options.arena_alignment) + "\n";
   out += "/* Constant data (weights) in flash, in bytes. */\n";
   out += "#define " + prefix + "_WEIGHTS_BYTES " + std::to_string(weights_bytes) + "\n\n";
   out += "#define " + prefix + "_NUM_INPUTS " + std::to_string(graph.inputs.size()) + "\n";

@@ -4,15 +4,14 @@
 // buffers live at the same time overlap. Graph inputs and outputs stay in the caller's buffers
 // (views into them included), constants in flash.
 #include <algorithm>
-#include <iomanip>
 #include <map>
-#include <sstream>
 #include <unordered_map>
 
 #include "compiler/ir/errors.h"
 #include "passes/memory/planner.h"
 #include "passes/memory_aliasing.h"
 #include "passes/memory_buffers.h"
+#include "passes/memory_table.h"
 #include "passes/passes.h"
 
 namespace mote {
@@ -24,26 +23,6 @@ struct Group {
   int64_t size = 0;
   int first = 0, last = 0;
 };
-
-// Lists the per-tensor table for a blown budget.
-std::string budget_table(const Graph& graph) {
-  std::ostringstream s;
-  s << "  tensor                                    bytes   offset  lifetime\n";
-  std::unordered_map<const Value*, int> step;
-  for (size_t i = 0; i < graph.nodes().size(); ++i)
-    for (const Value* out : graph.nodes()[i]->outputs)
-      if (out) step[out] = static_cast<int>(i) + 1;
-  std::vector<const Value*> rows;
-  for (const auto& v : graph.values())
-    if (v->storage.kind == Storage::Kind::Arena) rows.push_back(v.get());
-  std::sort(rows.begin(), rows.end(), [](const Value* a, const Value* b) { return a->byte_size() > b->byte_size(); });
-  for (const Value* v : rows) {
-    std::string name = v->name.size() > 40 ? v->name.substr(0, 37) + "..." : v->name;
-    s << "  " << name << std::string(40 - name.size(), ' ') << std::setw(8) << v->byte_size() << " " << std::setw(8)
-      << v->storage.offset << "  from step " << step[v] << "\n";
-  }
-  return s.str();
-}
 
 }  // namespace
 
@@ -182,7 +161,7 @@ void plan_memory(Graph& graph, PassContext& context) {
     throw UserError(ErrorKind::Budget, "the model needs " + std::to_string(graph.arena_bytes) + " bytes of arena + " +
                                            std::to_string(summary.io_bytes) + " bytes of input/output buffers = " +
                                            std::to_string(graph.arena_bytes + summary.io_bytes) + " bytes of RAM, above --max-ram " +
-                                           std::to_string(options.max_ram_bytes) + ":\n" + budget_table(graph));
+                                           std::to_string(options.max_ram_bytes) + ":\n" + format_tensor_table(arena_tensors(graph)));
 }
 
 }  // namespace mote

@@ -3,12 +3,15 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
 
 #include "compiler/driver/compile.h"
+#include "compiler/driver/report.h"
 #include "compiler/ir/errors.h"
 #include "compiler/ops/op_def.h"
 #include "frontend/onnx/tensor_proto.h"
+#include "passes/memory_table.h"
 
 namespace {
 
@@ -26,8 +29,14 @@ struct CompileArgs {
   std::string output = ".";
   std::string name = "model";
   std::vector<std::string> input_shapes, const_inputs, dump_after, disabled;
+  std::string report;
   bool arena_extern = false;
   bool verbose = false;
+  bool memory_table = false;
+  bool no_alias = false;
+  bool no_in_place = false;
+  int64_t max_ram = 0;
+  int64_t arena_align = 16;
 };
 
 int run_compile(const CompileArgs& args) {
@@ -36,6 +45,13 @@ int run_compile(const CompileArgs& args) {
   options.model = args.model;
   options.name = args.name;
   options.arena_extern = args.arena_extern;
+  if (args.arena_align < 8 || (args.arena_align & (args.arena_align - 1)) != 0)
+    throw UserError(ErrorKind::Usage, "--arena-align must be a power of two of at least 8 (the largest element), not " +
+                                          std::to_string(args.arena_align));
+  options.passes.arena_alignment = args.arena_align;
+  options.passes.max_ram_bytes = args.max_ram;
+  options.passes.alias_views = !args.no_alias;
+  options.passes.in_place = !args.no_in_place;
   for (const auto& s : args.input_shapes) {
     auto [name, dims] = split_assignment(s, "--input-shape");
     options.import.input_shapes[name] = parse_dims(dims);
@@ -56,11 +72,24 @@ int run_compile(const CompileArgs& args) {
     for (const auto& n : result.notes) std::cerr << "note: " << n << "\n";
   size_t kernels = 0;
   for (const auto& node : result.graph->nodes()) kernels += node->kernels.size();
+  const MemorySummary& m = result.graph->memory;
+  auto ratio = [](int64_t a, int64_t b) { return b > 0 ? std::to_string(static_cast<double>(a) / static_cast<double>(b)).substr(0, 4) : std::string("-"); };
   std::cout << args.name << ": " << result.nodes_imported << " nodes imported, " << result.graph->nodes().size()
-            << " after optimisation, " << kernels << " kernel calls\n"
-            << "  arena   " << result.code.arena_bytes << " bytes\n"
+            << " after optimisation, " << kernels << " kernel calls (" << m.elided_copies << " copies elided)\n"
+            << "  arena   " << result.code.arena_bytes << " bytes (" << m.planner << "; " << m.aliased_values
+            << " tensors share memory)\n"
+            << "  bound   " << m.bound_schedule << " bytes live at the peak of the schedule, " << m.bound_file_order
+            << " in file order, without sharing; arena/bound " << ratio(result.code.arena_bytes, m.bound_schedule) << "\n"
+            << "  I/O     " << m.io_bytes << " bytes of input and output buffers (the caller's); RAM in all "
+            << result.code.arena_bytes + m.io_bytes << " bytes\n"
             << "  weights " << result.code.weights_bytes << " bytes\n"
             << "  wrote " << result.code.files.size() << " files to " << args.output << " in " << seconds << " s\n";
+  if (args.memory_table) std::cout << format_tensor_table(arena_tensors(*result.graph));
+  if (!args.report.empty()) {
+    std::ofstream report(args.report, std::ios::binary);
+    report << compile_report_json(options, result);
+    if (!report) throw UserError(ErrorKind::Usage, "cannot write the report '" + args.report + "'");
+  }
   return 0;
 }
 
@@ -95,6 +124,13 @@ int main(int argc, char** argv) {
   compile->add_option("--disable-pass", compile_args.disabled, "PASS: switch an optional pass off");
   compile->add_flag("--arena-extern", compile_args.arena_extern,
                     "the caller passes the arena to <name>_run instead of a static buffer");
+  compile->add_option("--max-ram", compile_args.max_ram,
+                      "BYTES: fail (exit 3, with the tensor table) when arena + input/output buffers exceed it");
+  compile->add_option("--arena-align", compile_args.arena_align, "BYTES: alignment of the arena and every buffer in it (default 16)");
+  compile->add_flag("--no-alias", compile_args.no_alias, "give views, slices and concat inputs their own memory (for comparison)");
+  compile->add_flag("--no-in-place", compile_args.no_in_place, "never let an op overwrite its input (for comparison)");
+  compile->add_flag("--memory-table", compile_args.memory_table, "print every arena tensor with its offset, size and lifetime");
+  compile->add_option("--report", compile_args.report, "FILE: write the compile report (sizes, memory plan, tensors) as JSON");
   compile->add_flag("-v,--verbose", compile_args.verbose, "print what each pass did");
 
   app.add_subcommand("ops", "list the supported operators");

@@ -23,6 +23,7 @@ CompileResult compile_model(const CompileOptions& options) {
   codegen.name = options.name;
   codegen.model_file = options.model.filename().string();
   codegen.arena_extern = options.arena_extern;
+  codegen.arena_alignment = options.passes.arena_alignment;
   result.code = generate_code(*result.graph, codegen);
   return result;
 }

@@ -46,3 +46,60 @@ TEST_CASE("the validator rejects overlapping live buffers and misalignment") {
   Placement outside{{0}, 4, "hand"};
   CHECK(validate_placement(aligned, outside).find("outside") != std::string::npos);
 }
+
+TEST_CASE("best fit takes the smallest gap, first fit the lowest") {
+  // Placed in order 0..3: 0 at 0, 1 at 100, 2 at 110, 3 at 140. Buffer 4 lives at steps 1-5,
+  // where only 1 and 3 are live: the gaps are [0, 100) and [110, 140).
+  std::vector<Buffer> buffers = {{100, 1, 0, 0}, {10, 1, 0, 5}, {30, 1, 0, 0}, {40, 1, 0, 5}, {25, 1, 1, 5}};
+  const std::vector<size_t> order = {0, 1, 2, 3, 4};
+  Placement first = place_in_order(buffers, order, Fit::First);
+  Placement best = place_in_order(buffers, order, Fit::Best);
+  CHECK(first.offsets == std::vector<int64_t>{0, 100, 110, 140, 0});
+  CHECK(best.offsets == std::vector<int64_t>{0, 100, 110, 140, 110});
+  CHECK(first.arena_bytes == 180);
+  CHECK(best.arena_bytes == 180);
+}
+
+TEST_CASE("the search finds the optimum where both greedy algorithms miss it") {
+  // A 60 at step 3, B 50 at step 0, C 20 at steps 0-2, D 50 at steps 2-4.
+  std::vector<Buffer> buffers = {{60, 1, 3, 3}, {50, 1, 0, 0}, {20, 1, 0, 2}, {50, 1, 2, 4}};
+  // By size: A at 0, B at 0 (never meets A), D above A at 60; C meets B [0,50) and D
+  // [60,110): the 10-byte gap is too small, so C goes on top at 110.
+  Placement by_size = plan_greedy_by_size(buffers);
+  CHECK(by_size.offsets == std::vector<int64_t>{0, 0, 110, 60});
+  CHECK(by_size.arena_bytes == 130);
+  // By breadth: step 3 (A + D = 110) first, then step 0 (B, C): the same placement.
+  Placement by_breadth = plan_greedy_by_breadth(buffers);
+  CHECK(by_breadth.offsets == std::vector<int64_t>{0, 0, 110, 60});
+  // Optimal: C at 0 and B above it at 20, A at 0, D at 60: 110 bytes, the liveness bound at
+  // step 3.
+  CHECK(liveness_lower_bound(buffers) == 110);
+  Placement best = plan_best(buffers, 1000);
+  CHECK(best.arena_bytes == 110);
+  CHECK(best.algorithm == "exhaustive");
+  CHECK(validate_placement(buffers, best).empty());
+}
+
+TEST_CASE("every algorithm gives valid placements no smaller than the bound; plan_best keeps the smallest") {
+  uint32_t state = 12345;
+  auto next = [&](uint32_t bound) {
+    state = state * 1664525u + 1013904223u;
+    return (state >> 8) % bound;
+  };
+  for (int trial = 0; trial < 300; ++trial) {
+    std::vector<Buffer> buffers;
+    const int count = 2 + static_cast<int>(next(20));
+    for (int i = 0; i < count; ++i) {
+      const int first = static_cast<int>(next(12));
+      buffers.push_back({1 + next(500), int64_t{1} << next(5), first, first + static_cast<int>(next(6))});
+    }
+    const int64_t bound = liveness_lower_bound(buffers);
+    Placement by_size = plan_greedy_by_size(buffers), by_breadth = plan_greedy_by_breadth(buffers);
+    Placement best = plan_best(buffers, 200);
+    for (const Placement* p : {&by_size, &by_breadth, &best}) {
+      CHECK(validate_placement(buffers, *p).empty());
+      CHECK(p->arena_bytes >= bound);
+    }
+    CHECK(best.arena_bytes <= std::min(by_size.arena_bytes, by_breadth.arena_bytes));
+  }
+}
