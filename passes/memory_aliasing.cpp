@@ -15,6 +15,14 @@ AliasGroups::Location AliasGroups::locate(const Value* v) const {
   return result;
 }
 
+bool AliasGroups::same_as(const AliasGroups& other, const Graph& graph) const {
+  for (const auto& v : graph.values()) {
+    Location a = locate(v.get()), b = other.locate(v.get());
+    if (a.root != b.root || a.offset != b.offset) return false;
+  }
+  return true;
+}
+
 void AliasGroups::link(const Value* child, const Value* parent, int64_t offset) {
   Location target = locate(parent);
   parent_[child] = {target.root, target.offset + offset};
@@ -37,7 +45,7 @@ class Analysis {
   }
 
   AliasGroups run() {
-    if (options_.views)
+    if (options_.views || options_.concat_inputs)
       for (const auto& node : graph_.nodes()) relocate(*node);
     if (options_.in_place)
       for (size_t s = 0; s < graph_.nodes().size(); ++s) overwrite(*graph_.nodes()[s], static_cast<int>(s) + 1);
@@ -78,10 +86,10 @@ class Analysis {
       const int64_t element = static_cast<int64_t>(dtype_size(in->dtype));
       const bool whole_output = b.count == out->shape.numel() && b.out_offset == 0;
       const bool whole_input = b.count == in->shape.numel() && b.in_offset == 0;
-      if (whole_output && own_root(out) && !graph_.is_graph_output(out)) {
+      if (options_.views && whole_output && own_root(out) && !graph_.is_graph_output(out)) {
         // The output is a window of the input.
         merge(out, in, b.in_offset * element);
-      } else if (whole_input && own_root(in) && arena_root(in) && groups_.locate(out).root != in) {
+      } else if (options_.concat_inputs && whole_input && own_root(in) && arena_root(in) && groups_.locate(out).root != in) {
         // The input is produced straight into its slice of the output (Concat, or a view that
         // is a graph output).
         merge(in, out, b.out_offset * element);
@@ -96,6 +104,8 @@ class Analysis {
       const Value* out = static_cast<size_t>(o) < node.outputs.size() ? node.outputs[static_cast<size_t>(o)] : nullptr;
       const Value* in = node.input(static_cast<size_t>(i));
       if (!out || !in || !own_root(out) || graph_.is_graph_output(out)) continue;
+      // A group is as large as its largest member for all of its life.
+      if (!options_.in_place_resize && out->byte_size() != in->byte_size()) continue;
       AliasGroups::Location at = groups_.locate(in);
       if (!arena_root(at.root) || group_last(at.root) != step) continue;
       // Another input reading the same bytes through a different window would see them change.

@@ -12,8 +12,10 @@
 namespace mote {
 
 struct AliasOptions {
-  bool views = true;     // views, split outputs, slices, concat inputs
-  bool in_place = true;  // ops overwriting an input that dies there
+  bool views = true;          // views, split outputs, slices
+  bool concat_inputs = true;  // inputs produced straight into their slice of the output
+  bool in_place = true;       // ops overwriting an input that dies there
+  bool in_place_resize = true;  // ... also when the output is larger or smaller than the input
 };
 
 class AliasGroups {
@@ -24,6 +26,8 @@ class AliasGroups {
     int64_t offset;
   };
   Location locate(const Value* v) const;
+  // Same roots and offsets for every value of `graph`.
+  bool same_as(const AliasGroups& other, const Graph& graph) const;
   // Links the group of root `child` into `parent`'s bytes at `offset` (bytes into parent).
   void link(const Value* child, const Value* parent, int64_t offset);
 

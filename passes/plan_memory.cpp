@@ -5,6 +5,7 @@
 // (views into them included), constants in flash.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "compiler/ir/errors.h"
@@ -24,15 +25,25 @@ struct Group {
   int first = 0, last = 0;
 };
 
-}  // namespace
+// One complete plan for one way of aliasing: the groups, their buffers and where they go.
+struct Plan {
+  AliasGroups aliases;
+  std::vector<Group> groups;
+  std::vector<memory::Buffer> buffers;
+  std::vector<size_t> buffer_group;                            // group per buffer, or kNoGroup
+  std::vector<std::pair<KernelCall*, size_t>> buffer_scratch;  // scratch per buffer
+  memory::Placement placement;
+};
+constexpr size_t kNoGroup = static_cast<size_t>(-1);
 
-void plan_memory(Graph& graph, PassContext& context) {
-  const PassOptions& options = context.options;
+Plan make_plan(Graph& graph, AliasGroups aliases_found, const PassOptions& options) {
   const int64_t alignment = options.arena_alignment;
   const auto& nodes = graph.nodes();
   const int end_step = static_cast<int>(nodes.size()) + 1;
-
-  AliasGroups aliases = find_aliases(graph, AliasOptions{options.alias_views, options.in_place});
+  Plan plan;
+  plan.aliases = std::move(aliases_found);
+  const AliasGroups& aliases = plan.aliases;
+  std::vector<Group>& groups = plan.groups;
 
   // Lifetimes of every runtime value: written at its producer's step, read until its last use.
   std::unordered_map<const Value*, int> first, last;
@@ -48,7 +59,6 @@ void plan_memory(Graph& graph, PassContext& context) {
     if (!out->is_constant()) last[out] = end_step;
 
   // Groups by root, in a deterministic (first-appearance) order.
-  std::vector<Group> groups;
   std::unordered_map<const Value*, size_t> group_of;
   auto visit = [&](const Value* v) {
     AliasGroups::Location at = aliases.locate(v);
@@ -68,17 +78,9 @@ void plan_memory(Graph& graph, PassContext& context) {
     for (const Value* out : node->outputs)
       if (out) visit(out);
 
-  auto output_index = [&](const Value* v) {
-    return static_cast<int>(std::find(graph.outputs.begin(), graph.outputs.end(), v) - graph.outputs.begin());
-  };
-  auto input_index = [&](const Value* v) {
-    return static_cast<int>(std::find(graph.inputs.begin(), graph.inputs.end(), v) - graph.inputs.begin());
-  };
-
-  std::vector<memory::Buffer> buffers;
-  std::vector<size_t> buffer_group;                            // group per buffer, or npos
-  std::vector<std::pair<KernelCall*, size_t>> buffer_scratch;  // scratch per buffer
-  constexpr size_t kNoGroup = static_cast<size_t>(-1);
+  std::vector<memory::Buffer>& buffers = plan.buffers;
+  std::vector<size_t>& buffer_group = plan.buffer_group;
+  std::vector<std::pair<KernelCall*, size_t>>& buffer_scratch = plan.buffer_scratch;
   for (size_t g = 0; g < groups.size(); ++g) {
     const Value* root = groups[g].root;
     if (graph.is_graph_input(root) || graph.is_graph_output(root)) continue;
@@ -97,7 +99,46 @@ void plan_memory(Graph& graph, PassContext& context) {
       }
     }
 
-  memory::Placement placement = memory::plan_best(buffers, options.planner_search_budget);
+  plan.placement = memory::plan_best(buffers, options.planner_search_budget);
+  return plan;
+}
+
+}  // namespace
+
+void plan_memory(Graph& graph, PassContext& context) {
+  const PassOptions& options = context.options;
+  const int64_t alignment = options.arena_alignment;
+  const auto& nodes = graph.nodes();
+  // Sharing bytes can cost: a Concat output produced piecewise is reserved from its first
+  // piece on, a slice keeps its whole source alive, an op widening in place reserves the wide
+  // size from the input's birth. Each allowed way of aliasing is planned (skipping ones that
+  // alias exactly like an earlier one) and the smallest arena kept; ties go to the first,
+  // which shares the most and so copies the least.
+  std::optional<Plan> plan;
+  for (bool views : {true, false})
+    for (bool concat : {true, false})
+      for (int in_place : {2, 1, 0}) {
+        const AliasOptions alias{views, concat, in_place > 0, in_place > 1};
+        if ((views || concat) && !options.alias_views) continue;
+        if (in_place > 0 && !options.in_place) continue;
+        AliasGroups aliases = find_aliases(graph, alias);
+        if (plan && aliases.same_as(plan->aliases, graph)) continue;
+        Plan candidate = make_plan(graph, std::move(aliases), options);
+        if (!plan || candidate.placement.arena_bytes < plan->placement.arena_bytes) plan = std::move(candidate);
+      }
+  const AliasGroups& aliases = plan->aliases;
+  const std::vector<Group>& groups = plan->groups;
+  const std::vector<memory::Buffer>& buffers = plan->buffers;
+  const memory::Placement& placement = plan->placement;
+  const std::vector<size_t>& buffer_group = plan->buffer_group;
+  const std::vector<std::pair<KernelCall*, size_t>>& buffer_scratch = plan->buffer_scratch;
+  auto output_index = [&](const Value* v) {
+    return static_cast<int>(std::find(graph.outputs.begin(), graph.outputs.end(), v) - graph.outputs.begin());
+  };
+  auto input_index = [&](const Value* v) {
+    return static_cast<int>(std::find(graph.inputs.begin(), graph.inputs.end(), v) - graph.inputs.begin());
+  };
+
   std::string problem = memory::validate_placement(buffers, placement);
   if (!problem.empty()) throw InternalError("memory plan of '" + graph.name + "' is invalid: " + problem);
 

@@ -120,7 +120,8 @@ Placement plan_search(const std::vector<Buffer>& buffers, const Placement& start
     return static_cast<size_t>(state % bound);
   };
   bool improved = false;
-  for (int64_t round = 0; round < budget; ++round) {
+  const int64_t bound = liveness_lower_bound(buffers);
+  for (int64_t round = 0; round < budget && best.arena_bytes > bound; ++round) {
     std::vector<size_t> candidate = order;
     const size_t from = next(n), to = next(n);
     const size_t moved = candidate[from];
