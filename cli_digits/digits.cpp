@@ -12,23 +12,17 @@ namespace {
 alignas(DIGITS_ARENA_ALIGN) uint8_t g_arena[DIGITS_ARENA_BYTES];
 
 // /features/features.0/Conv (Conv)
-constexpr mote::ConvParams p_features_features_0_Conv = {/*batch*/ 1, /*in_channels*/ 1, /*out_channels*/ 16, /*groups*/ 1, /*in_size*/ {1, 8, 8}, /*out_size*/ {1, 8, 8}, /*kernel*/ {1, 3, 3}, /*stride*/ {1, 1, 1}, /*dilation*/ {1, 1, 1}, /*pad_begin*/ {0, 1, 1}};
-// /features/features.2/Relu (Relu)
-constexpr mote::UnaryParams p_features_features_2_Relu = {/*count*/ 1024, /*alpha*/ 0x0p+0f, /*beta*/ 0x0p+0f, /*gamma*/ 0x0p+0f};
+constexpr mote::ConvParams p_features_features_0_Conv = {/*batch*/ 1, /*in_channels*/ 1, /*out_channels*/ 16, /*groups*/ 1, /*in_size*/ {1, 8, 8}, /*out_size*/ {1, 8, 8}, /*kernel*/ {1, 3, 3}, /*stride*/ {1, 1, 1}, /*dilation*/ {1, 1, 1}, /*pad_begin*/ {0, 1, 1}, /*activation*/ {/*kind*/ 1, /*alpha*/ 0x0p+0f, /*beta*/ 0x0p+0f}};
 // /features/features.3/Conv (Conv)
-constexpr mote::ConvParams p_features_features_3_Conv = {/*batch*/ 1, /*in_channels*/ 16, /*out_channels*/ 32, /*groups*/ 1, /*in_size*/ {1, 8, 8}, /*out_size*/ {1, 8, 8}, /*kernel*/ {1, 3, 3}, /*stride*/ {1, 1, 1}, /*dilation*/ {1, 1, 1}, /*pad_begin*/ {0, 1, 1}};
-// /features/features.5/Relu (Relu)
-constexpr mote::UnaryParams p_features_features_5_Relu = {/*count*/ 2048, /*alpha*/ 0x0p+0f, /*beta*/ 0x0p+0f, /*gamma*/ 0x0p+0f};
+constexpr mote::ConvParams p_features_features_3_Conv = {/*batch*/ 1, /*in_channels*/ 16, /*out_channels*/ 32, /*groups*/ 1, /*in_size*/ {1, 8, 8}, /*out_size*/ {1, 8, 8}, /*kernel*/ {1, 3, 3}, /*stride*/ {1, 1, 1}, /*dilation*/ {1, 1, 1}, /*pad_begin*/ {0, 1, 1}, /*activation*/ {/*kind*/ 1, /*alpha*/ 0x0p+0f, /*beta*/ 0x0p+0f}};
 // /features/features.6/MaxPool (MaxPool)
 constexpr mote::PoolParams p_features_features_6_MaxPool = {/*planes*/ 32, /*in_size*/ {1, 8, 8}, /*out_size*/ {1, 4, 4}, /*kernel*/ {1, 2, 2}, /*stride*/ {1, 2, 2}, /*dilation*/ {1, 1, 1}, /*pad_begin*/ {}, /*pad_end*/ {}, /*count_include_pad*/ 0, /*storage_order*/ 0, /*p*/ 0x0p+0f};
 // /features/features.7/Conv (Conv)
-constexpr mote::ConvParams p_features_features_7_Conv = {/*batch*/ 1, /*in_channels*/ 32, /*out_channels*/ 32, /*groups*/ 1, /*in_size*/ {1, 4, 4}, /*out_size*/ {1, 4, 4}, /*kernel*/ {1, 3, 3}, /*stride*/ {1, 1, 1}, /*dilation*/ {1, 1, 1}, /*pad_begin*/ {0, 1, 1}};
-// /features/features.8/Relu (Relu)
-constexpr mote::UnaryParams p_features_features_8_Relu = {/*count*/ 512, /*alpha*/ 0x0p+0f, /*beta*/ 0x0p+0f, /*gamma*/ 0x0p+0f};
+constexpr mote::ConvParams p_features_features_7_Conv = {/*batch*/ 1, /*in_channels*/ 32, /*out_channels*/ 32, /*groups*/ 1, /*in_size*/ {1, 4, 4}, /*out_size*/ {1, 4, 4}, /*kernel*/ {1, 3, 3}, /*stride*/ {1, 1, 1}, /*dilation*/ {1, 1, 1}, /*pad_begin*/ {0, 1, 1}, /*activation*/ {/*kind*/ 1, /*alpha*/ 0x0p+0f, /*beta*/ 0x0p+0f}};
 // /features/features.9/GlobalAveragePool (GlobalAveragePool)
 constexpr mote::PoolParams p_features_features_9_GlobalAveragePool = {/*planes*/ 32, /*in_size*/ {1, 4, 4}, /*out_size*/ {1, 1, 1}, /*kernel*/ {1, 4, 4}, /*stride*/ {1, 1, 1}, /*dilation*/ {1, 1, 1}, /*pad_begin*/ {}, /*pad_end*/ {}, /*count_include_pad*/ 0, /*storage_order*/ 0, /*p*/ 0x0p+0f};
 // /classifier/Gemm (Gemm)
-constexpr mote::GemmParams p_classifier_Gemm = {/*m*/ 1, /*n*/ 10, /*k*/ 32, /*trans_a*/ 0, /*trans_b*/ 1, /*alpha*/ 0x1p+0f, /*beta*/ 0x1p+0f, /*c_row_stride*/ 0, /*c_col_stride*/ 1};
+constexpr mote::GemmParams p_classifier_Gemm = {/*m*/ 1, /*n*/ 10, /*k*/ 32, /*trans_a*/ 0, /*trans_b*/ 1, /*alpha*/ 0x1p+0f, /*beta*/ 0x1p+0f, /*c_row_stride*/ 0, /*c_col_stride*/ 1, /*activation*/ {/*kind*/ 0, /*alpha*/ 0x0p+0f, /*beta*/ 0x0p+0f}};
 
 }  // namespace
 }  // namespace digits_model
@@ -37,36 +31,24 @@ extern "C" int digits_run(const float* image, float* logits) {
   using namespace digits_model;
   if (image == nullptr || logits == nullptr) return -1;
   uint8_t* const arena_bytes = g_arena;
-  float* const t_features_features_0_Conv_output_0 = reinterpret_cast<float*>(arena_bytes + 8192);
   float* const t_features_features_2_Relu_output_0 = reinterpret_cast<float*>(arena_bytes + 8192);
-  float* const t_features_features_3_Conv_output_0 = reinterpret_cast<float*>(arena_bytes + 0);
   float* const t_features_features_5_Relu_output_0 = reinterpret_cast<float*>(arena_bytes + 0);
   float* const t_features_features_6_MaxPool_output_0 = reinterpret_cast<float*>(arena_bytes + 8192);
-  float* const t_features_features_7_Conv_output_0 = reinterpret_cast<float*>(arena_bytes + 0);
   float* const t_features_features_8_Relu_output_0 = reinterpret_cast<float*>(arena_bytes + 0);
   float* const t_features_features_9_GlobalAveragePool_output_0 = reinterpret_cast<float*>(arena_bytes + 2048);
   float* const t_Flatten_output_0 = reinterpret_cast<float*>(arena_bytes + 2048);
 
   // /features/features.0/Conv (Conv)
-  mote::conv<float>(p_features_features_0_Conv, image, w_onnx_Conv_32, w_onnx_Conv_33, t_features_features_0_Conv_output_0);
-
-  // /features/features.2/Relu (Relu)
-  mote::unary<mote::op::Relu, float, float>(p_features_features_2_Relu, t_features_features_0_Conv_output_0, t_features_features_2_Relu_output_0);
+  mote::conv<float>(p_features_features_0_Conv, image, w_onnx_Conv_32, w_onnx_Conv_33, t_features_features_2_Relu_output_0);
 
   // /features/features.3/Conv (Conv)
-  mote::conv<float>(p_features_features_3_Conv, t_features_features_2_Relu_output_0, w_onnx_Conv_35, w_onnx_Conv_36, t_features_features_3_Conv_output_0);
-
-  // /features/features.5/Relu (Relu)
-  mote::unary<mote::op::Relu, float, float>(p_features_features_5_Relu, t_features_features_3_Conv_output_0, t_features_features_5_Relu_output_0);
+  mote::conv<float>(p_features_features_3_Conv, t_features_features_2_Relu_output_0, w_onnx_Conv_35, w_onnx_Conv_36, t_features_features_5_Relu_output_0);
 
   // /features/features.6/MaxPool (MaxPool)
   mote::max_pool<float>(p_features_features_6_MaxPool, t_features_features_5_Relu_output_0, t_features_features_6_MaxPool_output_0, nullptr);
 
   // /features/features.7/Conv (Conv)
-  mote::conv<float>(p_features_features_7_Conv, t_features_features_6_MaxPool_output_0, w_features_7_weight, w_features_7_bias, t_features_features_7_Conv_output_0);
-
-  // /features/features.8/Relu (Relu)
-  mote::unary<mote::op::Relu, float, float>(p_features_features_8_Relu, t_features_features_7_Conv_output_0, t_features_features_8_Relu_output_0);
+  mote::conv<float>(p_features_features_7_Conv, t_features_features_6_MaxPool_output_0, w_features_7_weight, w_features_7_bias, t_features_features_8_Relu_output_0);
 
   // /features/features.9/GlobalAveragePool (GlobalAveragePool)
   mote::average_pool<float>(p_features_features_9_GlobalAveragePool, t_features_features_8_Relu_output_0, t_features_features_9_GlobalAveragePool_output_0);

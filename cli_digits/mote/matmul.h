@@ -2,6 +2,7 @@
 #ifndef MOTE_MATMUL_H
 #define MOTE_MATMUL_H
 
+#include "mote/activation.h"
 #include "mote/base.h"
 
 namespace mote {
@@ -29,6 +30,7 @@ struct GemmParams {
   float alpha, beta;
   int32_t c_row_stride;  // C broadcasts: element (i, j) is c[i*c_row_stride + j*c_col_stride]
   int32_t c_col_stride;
+  Activation activation;  // fused into the store
   template <class F>
   void each(F& f) const {
     f("m", m);
@@ -40,6 +42,7 @@ struct GemmParams {
     f("beta", beta);
     f("c_row_stride", c_row_stride);
     f("c_col_stride", c_col_stride);
+    f("activation", activation);
   }
 };
 
@@ -56,7 +59,7 @@ void gemm(const GemmParams& p, const T* MOTE_RESTRICT a, const T* MOTE_RESTRICT 
         acc = wrap_add(acc, wrap_mul(convert<A>(a[i * a_row + q * a_col]), convert<A>(b[q * b_row + j * b_col])));
       A result = wrap_mul(static_cast<A>(p.alpha), acc);
       if (c) result = wrap_add(result, wrap_mul(static_cast<A>(p.beta), convert<A>(c[i * p.c_row_stride + j * p.c_col_stride])));
-      y[static_cast<int64_t>(i) * p.n + j] = convert<T>(result);
+      y[static_cast<int64_t>(i) * p.n + j] = activate(p.activation, convert<T>(result));
     }
 }
 

@@ -171,6 +171,7 @@ std::unique_ptr<Graph> Graph::clone() const {
     nn->opset = n->opset;
     nn->attrs = n->attrs->clone();
     nn->kernels = n->kernels;
+    nn->activation = n->activation;
     for (Value* in : n->inputs) nn->inputs.push_back(map_value(in));
     for (Value* out : n->outputs) {
       Value* mapped = map_value(out);

@@ -27,6 +27,15 @@ struct QuantParams {
   int axis = -1;  // -1: per tensor
 };
 
+// An activation a fusion pass moved into its producer's store (conv, gemm): the node's output
+// is the activation's output.
+struct FusedActivation {
+  enum class Kind { Relu, Clip, LeakyRelu, HardSigmoid, HardSwish, Sigmoid, Tanh };
+  Kind kind = Kind::Relu;
+  float alpha = 0.0f;  // Clip: min; LeakyRelu, HardSigmoid: alpha
+  float beta = 0.0f;   // Clip: max; HardSigmoid: beta
+};
+
 // Where a value's bytes live at run time, decided by the memory planner.
 struct Storage {
   enum class Kind {
@@ -77,6 +86,7 @@ class Node {
   std::vector<Value*> inputs;     // nullptr marks an omitted optional input
   std::vector<Value*> outputs;
   std::vector<KernelCall> kernels;  // set by the lower_kernels pass
+  std::optional<FusedActivation> activation;  // set by fuse_activations
 
   Value* input(size_t i) const { return i < inputs.size() ? inputs[i] : nullptr; }
   bool has_input(size_t i) const { return input(i) != nullptr; }

@@ -5,43 +5,52 @@
 namespace mote {
 namespace {
 
+// Readable by default; `exact` prints floats as hex and tensors by identity, so that two
+// attribute sets print the same exactly when they are equal (up to tensor identity).
 class AttrPrinter : public AttrVisitor {
  public:
+  explicit AttrPrinter(bool exact = false) : exact_(exact) {}
   std::string text;
 
   void field(const char* name, AttrRef ref, bool) override {
-    std::string value = std::visit([](auto target) { return show(target); }, ref);
+    std::string value = std::visit([this](auto target) { return show(target); }, ref);
     if (value.empty()) return;  // absent optional
     text += (text.empty() ? "" : ", ") + std::string(name) + "=" + value;
   }
 
  private:
   template <class T>
-  static std::string list(const std::vector<T>& v) {
+  std::string list(const std::vector<T>& v) const {
     std::ostringstream s;
+    if (exact_) s << std::hexfloat;
     s << "[";
     for (size_t i = 0; i < v.size(); ++i) s << (i ? "," : "") << v[i];
     s << "]";
     return s.str();
   }
-  static std::string show(const int64_t* v) { return std::to_string(*v); }
-  static std::string show(const float* v) {
+  std::string show(const int64_t* v) const { return std::to_string(*v); }
+  std::string show(const float* v) const {
     std::ostringstream s;
+    if (exact_) s << std::hexfloat;
     s << *v;
     return s.str();
   }
-  static std::string show(const std::string* v) { return "\"" + *v + "\""; }
-  static std::string show(const std::vector<int64_t>* v) { return list(*v); }
-  static std::string show(const std::vector<float>* v) { return list(*v); }
-  static std::string show(const std::vector<std::string>* v) { return list(*v); }
-  static std::string show(const TensorPtr* v) {
-    return *v ? "tensor " + std::string(dtype_name((*v)->dtype())) + "[" + (*v)->shape().to_string() + "]" : "";
+  std::string show(const std::string* v) const { return "\"" + *v + "\""; }
+  std::string show(const std::vector<int64_t>* v) const { return list(*v); }
+  std::string show(const std::vector<float>* v) const { return list(*v); }
+  std::string show(const std::vector<std::string>* v) const { return list(*v); }
+  std::string show(const TensorPtr* v) const {
+    if (!*v) return "";
+    if (exact_) return "tensor@" + std::to_string(reinterpret_cast<uintptr_t>(v->get()));
+    return "tensor " + std::string(dtype_name((*v)->dtype())) + "[" + (*v)->shape().to_string() + "]";
   }
   template <class T>
-  static std::string show(const std::optional<T>* v) {
+  std::string show(const std::optional<T>* v) const {
     return *v ? show(&**v) : "";
   }
-  static std::string show(EnumField e) { return e.names[*e.value]; }
+  std::string show(EnumField e) const { return e.names[*e.value]; }
+
+  bool exact_;
 };
 
 std::string value_ref(const Value* v) { return v ? "%" + v->name : "_"; }
@@ -51,6 +60,12 @@ std::string value_type(const Value* v) {
 }
 
 }  // namespace
+
+std::string attrs_key(const Attrs& attrs) {
+  AttrPrinter printer(true);
+  const_cast<Attrs&>(attrs).visit(printer);
+  return printer.text;
+}
 
 std::string attrs_to_string(const Attrs& attrs) {
   AttrPrinter printer;
@@ -65,6 +80,11 @@ std::string print_node(const Node& node) {
   s << ")";
   std::string attrs = attrs_to_string(*node.attrs);
   if (!attrs.empty()) s << " {" << attrs << "}";
+  if (node.activation) {
+    static const char* const names[] = {"Relu", "Clip", "LeakyRelu", "HardSigmoid", "HardSwish", "Sigmoid", "Tanh"};
+    s << " + " << names[static_cast<int>(node.activation->kind)] << "(" << node.activation->alpha << ", "
+      << node.activation->beta << ")";
+  }
   s << " -> ";
   for (size_t i = 0; i < node.outputs.size(); ++i) {
     const Value* out = node.outputs[i];

@@ -9,5 +9,7 @@ namespace mote {
 
 std::string print_graph(const Graph& graph);
 std::string print_node(const Node& node);
+// Equal for two attribute sets exactly when they are equal (tensor attributes by identity).
+std::string attrs_key(const Attrs& attrs);
 
 }  // namespace mote

@@ -1,4 +1,6 @@
 // BatchNormalization in inference mode: per-channel affine transform with running stats.
+#include <cmath>
+
 #include "compiler/ops/kernel_types.h"
 #include "compiler/ops/op_def.h"
 #include "mote/normalization.h"
@@ -64,8 +66,30 @@ std::vector<KernelCall> lower(LowerContext& c) {
   })};
 }
 
+
+
+// Inference BatchNormalization with constant float32 parameters is x * s + (B - mean * s)
+// with s = scale / sqrt(var + epsilon), per channel.
+bool as_channel_affine(const Node& node, ChannelAffine& affine) {
+  const auto& a = node.attrs_as<BatchNormAttrs>();
+  if (a.training_mode || a.spatial != 1 || node.outputs.size() != 1) return false;
+  for (size_t i = 1; i <= 4; ++i)
+    if (!node.input(i) || !node.input(i)->is_constant() || node.input(i)->dtype != DType::Float32) return false;
+  const float *scale = node.input(1)->constant->data<float>(), *bias = node.input(2)->constant->data<float>();
+  const float *mean = node.input(3)->constant->data<float>(), *var = node.input(4)->constant->data<float>();
+  affine.data_input = 0;
+  const int64_t channels = node.input(1)->shape.numel();
+  for (int64_t c = 0; c < channels; ++c) {
+    const double s = static_cast<double>(scale[c]) / std::sqrt(static_cast<double>(var[c]) + static_cast<double>(a.epsilon));
+    affine.scale.push_back(s);
+    affine.shift.push_back(static_cast<double>(bias[c]) - static_cast<double>(mean[c]) * s);
+  }
+  return true;
+}
+
 }  // namespace
 
-extern const OpDef kBatchNormalization = {"", "BatchNormalization", make_attrs<BatchNormAttrs>, infer, lower, {}};
+extern const OpDef kBatchNormalization = {"", "BatchNormalization", make_attrs<BatchNormAttrs>, infer, lower, {}, nullptr,
+                                          as_channel_affine};
 
 }  // namespace mote::ops

@@ -194,6 +194,32 @@ struct VariadicOp {
   }
 };
 
+// Mul or Add of a float32 tensor (axis 1 = channels) and a constant that is a scalar or varies
+// only along axis 1.
+template <bool kMul>
+bool as_channel_affine(const Node& node, ChannelAffine& affine) {
+  const Value* out = node.outputs[0];
+  if (!out || out->dtype != DType::Float32 || out->shape.rank() < 2 || node.inputs.size() != 2) return false;
+  const bool first_constant = node.inputs[0]->is_constant();
+  const Value* constant = node.inputs[first_constant ? 0 : 1];
+  const Value* data = node.inputs[first_constant ? 1 : 0];
+  if (!constant->is_constant() || data->is_constant() || data->shape != out->shape) return false;
+  const int64_t channels = out->shape[1], count = constant->shape.numel();
+  if (count != 1) {
+    // Right-aligned against the output, only the channel axis may differ from 1.
+    const int offset = out->shape.rank() - constant->shape.rank();
+    for (int d = 0; d < constant->shape.rank(); ++d)
+      if (constant->shape[d] != 1 && (d + offset != 1 || constant->shape[d] != channels)) return false;
+  }
+  affine.data_input = first_constant ? 1 : 0;
+  const float* values = constant->constant->data<float>();
+  for (int64_t c = 0; c < count; ++c) {
+    affine.scale.push_back(kMul ? static_cast<double>(values[c]) : 1.0);
+    affine.shift.push_back(kMul ? 0.0 : static_cast<double>(values[c]));
+  }
+  return true;
+}
+
 }  // namespace
 
 #define MOTE_BINARY(Name, Types, ...)                                                    \
@@ -201,9 +227,19 @@ struct VariadicOp {
                                 BinaryOp<op::Name, Types, BinaryAttrs, ##__VA_ARGS__>::infer, \
                                 BinaryOp<op::Name, Types, BinaryAttrs, ##__VA_ARGS__>::lower, \
                                 kElementwise};
-MOTE_BINARY(Add, NumericTypes)
+#define MOTE_AFFINE_BINARY(Name, kMul)                                                                 \
+  extern const OpDef k##Name = {"",                                                                   \
+                                #Name,                                                                \
+                                make_attrs<BinaryAttrs>,                                              \
+                                BinaryOp<op::Name, NumericTypes, BinaryAttrs>::infer,                 \
+                                BinaryOp<op::Name, NumericTypes, BinaryAttrs>::lower,                 \
+                                kElementwise,                                                         \
+                                nullptr,                                                              \
+                                as_channel_affine<kMul>};
+MOTE_AFFINE_BINARY(Add, false)
+MOTE_AFFINE_BINARY(Mul, true)
+#undef MOTE_AFFINE_BINARY
 MOTE_BINARY(Sub, NumericTypes)
-MOTE_BINARY(Mul, NumericTypes)
 MOTE_BINARY(Div, NumericTypes)
 MOTE_BINARY(And, BoolTypes, Result::Bool)
 MOTE_BINARY(Or, BoolTypes, Result::Bool)

@@ -1,4 +1,6 @@
 // Clip: bounds are attributes before opset 11 and optional scalar inputs after.
+#include <limits>
+
 #include "compiler/ops/kernel_types.h"
 #include "compiler/ops/op_def.h"
 #include "mote/elementwise.h"
@@ -46,8 +48,27 @@ std::vector<KernelCall> lower(LowerContext& c) {
   })};
 }
 
+// Clip fuses into a producer when both bounds are known now (a missing bound is infinite).
+bool as_activation(const Node& node, FusedActivation& out) {
+  float bounds[2] = {-std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity()};
+  if (node.opset < 11) {
+    const auto& a = node.attrs_as<ClipAttrs>();
+    if (a.min) bounds[0] = *a.min;
+    if (a.max) bounds[1] = *a.max;
+  } else {
+    for (size_t i = 1; i <= 2; ++i) {
+      const Value* bound = node.input(i);
+      if (!bound) continue;
+      if (!bound->is_constant() || bound->dtype != DType::Float32) return false;
+      bounds[i - 1] = bound->constant->data<float>()[0];
+    }
+  }
+  out = {FusedActivation::Kind::Clip, bounds[0], bounds[1]};
+  return true;
+}
+
 }  // namespace
 
-extern const OpDef kClip = {"", "Clip", make_attrs<ClipAttrs>, infer, lower, {true, false, false}};
+extern const OpDef kClip = {"", "Clip", make_attrs<ClipAttrs>, infer, lower, {true, false, false}, as_activation};
 
 }  // namespace mote::ops

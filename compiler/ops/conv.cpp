@@ -65,6 +65,7 @@ std::vector<KernelCall> lower(LowerContext& c) {
   Shape out;
   ConvParams p;
   plan_convolution(c.attrs<ConvAttrs>(), c.input(0).shape, c.input(1).shape, out, p);
+  p.activation = activation_params(c.node());
   const int64_t in_plane = int64_t{p.in_size[0]} * p.in_size[1] * p.in_size[2];
   const int64_t out_plane = int64_t{p.out_size[0]} * p.out_size[1] * p.out_size[2];
   const bool depthwise = p.groups == p.in_channels && p.out_channels == p.in_channels && out_plane <= in_plane;
@@ -88,8 +89,34 @@ std::vector<KernelCall> lower(LowerContext& c) {
   })};
 }
 
+// Output channel m is W[m] * x + b[m]: scaling W[m] and b[m] by s[m] and adding t[m] to b[m]
+// applies the affine map.
+bool absorb_channel_affine(Graph& graph, Node& node, const ChannelAffine& affine) {
+  Value* weights = node.inputs[1];
+  Value* bias = node.input(2);
+  if (!weights->is_constant() || weights->dtype != DType::Float32 || (bias && (!bias->is_constant() || bias->dtype != DType::Float32)))
+    return false;
+  const int64_t channels = weights->shape[0], per_channel = weights->shape.numel() / std::max<int64_t>(channels, 1);
+  auto at = [](const std::vector<double>& v, int64_t c) { return v.size() == 1 ? v[0] : v[static_cast<size_t>(c)]; };
+  Tensor new_weights(DType::Float32, weights->shape), new_bias(DType::Float32, Shape{channels});
+  const float* w = weights->constant->data<float>();
+  for (int64_t m = 0; m < channels; ++m) {
+    const double s = at(affine.scale, m);
+    for (int64_t i = 0; i < per_channel; ++i)
+      new_weights.data<float>()[m * per_channel + i] = static_cast<float>(static_cast<double>(w[m * per_channel + i]) * s);
+    const double b = bias ? static_cast<double>(bias->constant->data<float>()[m]) : 0.0;
+    new_bias.data<float>()[m] = static_cast<float>(b * s + at(affine.shift, m));
+  }
+  node.inputs[1] = graph.add_constant(weights->name + "_folded", std::make_shared<const Tensor>(std::move(new_weights)));
+  node.inputs.resize(3, nullptr);
+  node.inputs[2] = graph.add_constant(bias ? bias->name + "_folded" : node.label() + "_bias",
+                                      std::make_shared<const Tensor>(std::move(new_bias)));
+  return true;
+}
+
 }  // namespace
 
-extern const OpDef kConv = {"", "Conv", make_attrs<ConvAttrs>, infer, lower, {}};
+extern const OpDef kConv = {"", "Conv", make_attrs<ConvAttrs>, infer, lower, {false, false, false, true}, nullptr,
+                            nullptr, absorb_channel_affine};
 
 }  // namespace mote::ops

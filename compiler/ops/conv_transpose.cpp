@@ -83,6 +83,7 @@ std::vector<KernelCall> lower(LowerContext& c) {
   Geometry g;
   geometry(a, x, w, g);
   ConvParams p{};
+  p.activation = activation_params(c.node());
   p.batch = static_cast<int32_t>(x[0]);
   p.in_channels = static_cast<int32_t>(x[1]);
   p.out_channels = static_cast<int32_t>(w[1] * a.group);
@@ -108,6 +109,7 @@ std::vector<KernelCall> lower(LowerContext& c) {
 
 }  // namespace
 
-extern const OpDef kConvTranspose = {"", "ConvTranspose", make_attrs<ConvTransposeAttrs>, infer, lower, {}};
+extern const OpDef kConvTranspose = {"", "ConvTranspose", make_attrs<ConvTransposeAttrs>, infer, lower,
+                                      {false, false, false, true}};
 
 }  // namespace mote::ops

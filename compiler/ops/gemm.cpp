@@ -45,6 +45,7 @@ std::vector<KernelCall> lower(LowerContext& c) {
   p.trans_b = static_cast<int32_t>(a.trans_b != 0);
   p.alpha = a.alpha;
   p.beta = a.beta;
+  p.activation = activation_params(c.node());
   if (c.has_input(2)) {
     const Shape& sc = c.input(2).shape;
     // Right-aligned [rows, cols] of C; a dim of 1 repeats.
@@ -59,8 +60,42 @@ std::vector<KernelCall> lower(LowerContext& c) {
   })};
 }
 
+// Column n of Y = alpha * A * B + beta * C is alpha * A * B[:, n] + beta * C[n]: scaling column
+// n of B by s[n] and using C'[n] = beta * C[n] * s[n] + t[n] with beta 1 applies the affine map.
+// C must vary along columns only (or be absent).
+bool absorb_channel_affine(Graph& graph, Node& node, const ChannelAffine& affine) {
+  auto& a = node.attrs_as<GemmAttrs>();
+  Value* b = node.inputs[1];
+  Value* c = node.input(2);
+  const int64_t n = node.outputs[0]->shape[1];
+  if (!b->is_constant() || b->dtype != DType::Float32) return false;
+  if (c && (!c->is_constant() || c->dtype != DType::Float32 ||
+            !(c->shape.numel() == 1 || (c->shape.numel() == n && c->shape.dims().back() == n))))
+    return false;
+  auto at = [](const std::vector<double>& v, int64_t i) { return v.size() == 1 ? v[0] : v[static_cast<size_t>(i)]; };
+  const int64_t k = b->shape.numel() / std::max<int64_t>(n, 1);
+  Tensor new_b(DType::Float32, b->shape), new_c(DType::Float32, Shape{n});
+  const float* bv = b->constant->data<float>();
+  for (int64_t col = 0; col < n; ++col) {
+    const double s = at(affine.scale, col);
+    for (int64_t row = 0; row < k; ++row) {
+      const int64_t index = a.trans_b ? col * k + row : row * n + col;
+      new_b.data<float>()[index] = static_cast<float>(static_cast<double>(bv[index]) * s);
+    }
+    const double old_c = c ? static_cast<double>(c->constant->data<float>()[c->shape.numel() == 1 ? 0 : col]) : 0.0;
+    new_c.data<float>()[col] = static_cast<float>(static_cast<double>(a.beta) * old_c * s + at(affine.shift, col));
+  }
+  node.inputs[1] = graph.add_constant(b->name + "_folded", std::make_shared<const Tensor>(std::move(new_b)));
+  node.inputs.resize(3, nullptr);
+  node.inputs[2] = graph.add_constant(c ? c->name + "_folded" : node.label() + "_bias", std::make_shared<const Tensor>(std::move(new_c)));
+  a.beta = 1.0f;
+  if (a.broadcast) a.broadcast = 1;
+  return true;
+}
+
 }  // namespace
 
-extern const OpDef kGemm = {"", "Gemm", make_attrs<GemmAttrs>, infer, lower, {}};
+extern const OpDef kGemm = {"", "Gemm", make_attrs<GemmAttrs>, infer, lower, {false, false, false, true}, nullptr, nullptr,
+                            absorb_channel_affine};
 
 }  // namespace mote::ops

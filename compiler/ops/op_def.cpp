@@ -182,3 +182,23 @@ void LowerContext::unsupported(const std::string& message) const {
 }
 
 }  // namespace mote
+
+namespace mote {
+
+mote::Activation activation_params(const Node& node) {
+  if (!node.activation) return {kActivationNone, 0.0f, 0.0f};
+  using Kind = FusedActivation::Kind;
+  int32_t kind = kActivationNone;
+  switch (node.activation->kind) {
+    case Kind::Relu: kind = kActivationRelu; break;
+    case Kind::Clip: kind = kActivationClip; break;
+    case Kind::LeakyRelu: kind = kActivationLeakyRelu; break;
+    case Kind::HardSigmoid: kind = kActivationHardSigmoid; break;
+    case Kind::HardSwish: kind = kActivationHardSwish; break;
+    case Kind::Sigmoid: kind = kActivationSigmoid; break;
+    case Kind::Tanh: kind = kActivationTanh; break;
+  }
+  return {kind, node.activation->alpha, node.activation->beta};
+}
+
+}  // namespace mote

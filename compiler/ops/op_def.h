@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiler/ir/graph.h"
+#include "mote/activation.h"
 
 namespace mote {
 
@@ -16,10 +17,18 @@ struct OpTraits {
   bool elementwise = false;  // output element i depends only on input elements at i (broadcast)
   bool view = false;         // output holds input 0's bytes unchanged (Reshape, Squeeze, ...)
   bool shape_only = false;   // output depends only on input shapes (Shape, Size)
+  bool activation_epilogue = false;  // its kernels apply Node::activation when storing (float32)
 };
 
 class InferContext;
 class LowerContext;
+
+// y = x * scale[c] + shift[c] along axis 1 of node input `data_input` (one entry each when the
+// same for every channel).
+struct ChannelAffine {
+  size_t data_input = 0;
+  std::vector<double> scale, shift;
+};
 
 struct OpDef {
   const char* domain;  // "" for the default ONNX domain
@@ -30,7 +39,20 @@ struct OpDef {
   // Lowers to runtime-min kernels (usually one call).
   std::vector<KernelCall> (*lower)(LowerContext&);
   OpTraits traits;
+  // For activation ops that a producer can apply in its store: describes this node as one
+  // (false when it cannot be, e.g. Clip with bounds known only at run time).
+  bool (*as_activation)(const Node&, FusedActivation&) = nullptr;
+  // For ops that are a per-channel affine map (BatchNormalization in inference, Mul or Add by
+  // a per-channel constant): describes this node as one, or returns false.
+  bool (*as_channel_affine)(const Node&, ChannelAffine&) = nullptr;
+  // For ops whose every output channel (axis 1) is a linear map of constant weights plus a
+  // bias (Conv, Gemm): folds `affine`, applied to the output, into those constants. Returns
+  // false, changing nothing, when the weights are not constant float32.
+  bool (*absorb_channel_affine)(Graph&, Node&, const ChannelAffine&) = nullptr;
 };
+
+// The runtime-min form of a node's fused activation (kind none when it has none).
+mote::Activation activation_params(const Node& node);
 
 template <class A>
 std::unique_ptr<Attrs> make_attrs() {

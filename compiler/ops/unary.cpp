@@ -53,22 +53,38 @@ constexpr OpTraits kElementwise{true, false, false};
 
 }  // namespace
 
+// A unary op that a producer can apply in its store: alpha and beta come from MakeParams.
+template <FusedActivation::Kind kKind, class A, UnaryParams (*MakeParams)(const A&)>
+bool as_activation(const Node& node, FusedActivation& out) {
+  const UnaryParams p = MakeParams(node.attrs_as<A>());
+  out = {kKind, p.alpha, p.beta};
+  return true;
+}
+
 #define MOTE_UNARY(Name, Types, Attrs, MakeParams, ...)                                  \
   extern const OpDef k##Name = {"", #Name, make_attrs<Attrs>,                            \
                                 UnaryOp<op::Name, Types, Attrs, MakeParams, ##__VA_ARGS__>::infer, \
                                 UnaryOp<op::Name, Types, Attrs, MakeParams, ##__VA_ARGS__>::lower, \
                                 kElementwise};
+#define MOTE_ACTIVATION(Name, Types, Attrs, MakeParams)                                                        \
+  extern const OpDef k##Name = {"",                                                                            \
+                                #Name,                                                                         \
+                                make_attrs<Attrs>,                                                             \
+                                UnaryOp<op::Name, Types, Attrs, MakeParams>::infer,                            \
+                                UnaryOp<op::Name, Types, Attrs, MakeParams>::lower,                            \
+                                kElementwise,                                                                  \
+                                as_activation<FusedActivation::Kind::Name, Attrs, MakeParams>};
 
-MOTE_UNARY(Relu, SignedNumericTypes, ConsumedInputsAttrs, no_params<ConsumedInputsAttrs>)
-MOTE_UNARY(LeakyRelu, FloatTypes, LeakyReluAttrs, alpha_param<LeakyReluAttrs>)
+MOTE_ACTIVATION(Relu, SignedNumericTypes, ConsumedInputsAttrs, no_params<ConsumedInputsAttrs>)
+MOTE_ACTIVATION(LeakyRelu, FloatTypes, LeakyReluAttrs, alpha_param<LeakyReluAttrs>)
 MOTE_UNARY(ThresholdedRelu, FloatTypes, ThresholdedReluAttrs, alpha_param<ThresholdedReluAttrs>)
 MOTE_UNARY(Elu, FloatTypes, EluAttrs, alpha_param<EluAttrs>)
 MOTE_UNARY(Selu, FloatTypes, SeluAttrs, selu_params)
 MOTE_UNARY(Celu, FloatTypes, CeluAttrs, alpha_param<CeluAttrs>)
-MOTE_UNARY(HardSigmoid, FloatTypes, HardSigmoidAttrs, hard_sigmoid_params)
-MOTE_UNARY(HardSwish, FloatTypes, NoAttrs, no_params<NoAttrs>)
-MOTE_UNARY(Sigmoid, FloatTypes, ConsumedInputsAttrs, no_params<ConsumedInputsAttrs>)
-MOTE_UNARY(Tanh, FloatTypes, ConsumedInputsAttrs, no_params<ConsumedInputsAttrs>)
+MOTE_ACTIVATION(HardSigmoid, FloatTypes, HardSigmoidAttrs, hard_sigmoid_params)
+MOTE_ACTIVATION(HardSwish, FloatTypes, NoAttrs, no_params<NoAttrs>)
+MOTE_ACTIVATION(Sigmoid, FloatTypes, ConsumedInputsAttrs, no_params<ConsumedInputsAttrs>)
+MOTE_ACTIVATION(Tanh, FloatTypes, ConsumedInputsAttrs, no_params<ConsumedInputsAttrs>)
 MOTE_UNARY(Softplus, FloatTypes, NoAttrs, no_params<NoAttrs>)
 MOTE_UNARY(Softsign, FloatTypes, NoAttrs, no_params<NoAttrs>)
 MOTE_UNARY(Shrink, NumericTypes, ShrinkAttrs, shrink_params)
@@ -98,5 +114,6 @@ MOTE_UNARY(Not, BoolTypes, NoAttrs, no_params<NoAttrs>)
 MOTE_UNARY(IsNaN, FloatTypes, NoAttrs, no_params<NoAttrs>, Result::Bool)
 MOTE_UNARY(IsInf, FloatTypes, IsInfAttrs, is_inf_params, Result::Bool)
 #undef MOTE_UNARY
+#undef MOTE_ACTIVATION
 
 }  // namespace mote::ops

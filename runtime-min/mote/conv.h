@@ -5,6 +5,7 @@
 #ifndef MOTE_CONV_H
 #define MOTE_CONV_H
 
+#include "mote/activation.h"
 #include "mote/base.h"
 
 namespace mote {
@@ -20,6 +21,7 @@ struct ConvParams {
   int32_t stride[3];
   int32_t dilation[3];
   int32_t pad_begin[3];
+  Activation activation;  // fused into the store
   template <class F>
   void each(F& f) const {
     f("batch", batch);
@@ -32,6 +34,7 @@ struct ConvParams {
     f("stride", stride);
     f("dilation", dilation);
     f("pad_begin", pad_begin);
+    f("activation", activation);
   }
 };
 
@@ -96,7 +99,7 @@ void conv(const ConvParams& p, const T* MOTE_RESTRICT x, const T* MOTE_RESTRICT 
                 }
               }
             }
-            ym[(od * p.out_size[1] + oh) * p.out_size[2] + ow] = convert<T>(acc);
+            ym[(od * p.out_size[1] + oh) * p.out_size[2] + ow] = activate(p.activation, convert<T>(acc));
           }
         }
       }
@@ -142,7 +145,7 @@ void pointwise_conv_in_place(const ConvParams& p, const T* x, const T* MOTE_REST
         const T* wm = w + static_cast<int64_t>(m) * p.in_channels;
         A acc = bias ? convert<A>(bias[m]) : A(0);
         for (int32_t c = 0; c < p.in_channels; ++c) acc += pixel[c] * convert<A>(wm[c]);
-        yn[m * size + i] = convert<T>(acc);
+        yn[m * size + i] = activate(p.activation, convert<T>(acc));
       }
     }
   }
@@ -189,7 +192,7 @@ void conv_transpose(const ConvParams& p, const T* MOTE_RESTRICT x, const T* MOTE
             }
       }
       T* ym = y + (static_cast<int64_t>(n) * p.out_channels + m) * out_plane;
-      for (int32_t i = 0; i < out_plane; ++i) ym[i] = convert<T>(acc[i]);
+      for (int32_t i = 0; i < out_plane; ++i) ym[i] = activate(p.activation, convert<T>(acc[i]));
     }
   }
 }

@@ -1,6 +1,8 @@
 // Each pass: the rewritten structure, and the same numbers before and after on random inputs.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "compiler/eval/evaluator.h"
 #include "compiler/ops/op_def.h"
 #include "passes/pipeline.h"
@@ -34,6 +36,20 @@ void check_same_numbers(const Graph& before, const Graph& after) {
     std::vector<Tensor> a = evaluate_graph(before, in), b = evaluate_graph(after, in);
     REQUIRE(a.size() == b.size());
     for (size_t i = 0; i < a.size(); ++i) CHECK(a[i].same_contents(b[i]));
+  }
+}
+
+// For rewrites that round folded constants once: the same numbers within float rounding.
+void check_close_numbers(const Graph& before, const Graph& after) {
+  for (uint32_t seed = 1; seed <= 3; ++seed) {
+    std::vector<Tensor> in = random_inputs(before, seed);
+    std::vector<Tensor> a = evaluate_graph(before, in), b = evaluate_graph(after, in);
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      REQUIRE(a[i].numel() == b[i].numel());
+      for (int64_t k = 0; k < a[i].numel(); ++k)
+        CHECK(b[i].data<float>()[k] == Approx(a[i].data<float>()[k]).epsilon(1e-5).margin(1e-5));
+    }
   }
 }
 
@@ -143,4 +159,150 @@ TEST_CASE("verify catches a shape that contradicts the shape rule") {
   auto graph = m.import();
   graph->outputs[0]->shape = Shape{3, 2};
   CHECK_THROWS_AS(run_pass(*graph, "verify"), InternalError);
+}
+
+namespace {
+
+// x[1,2,5,5] -> Conv 3x3 (3 out channels, bias) -> conv_out
+void add_conv(ModelBuilder& m, bool with_bias = true) {
+  m.input("x", {1, 2, 5, 5});
+  m.initializer("w", {3, 2, 3, 3}, test::random_floats(54, 11));
+  std::vector<std::string> inputs = {"x", "w"};
+  if (with_bias) {
+    m.initializer("b", {3}, {0.1f, -0.2f, 0.3f});
+    inputs.push_back("b");
+  }
+  auto& conv = m.node("Conv", inputs, {"conv_out"});
+  ModelBuilder::attr_ints(conv, "pads", {1, 1, 1, 1});
+}
+
+}  // namespace
+
+TEST_CASE("fold_channel_affine folds BatchNormalization into the Conv before it") {
+  ModelBuilder m;
+  add_conv(m, false);
+  m.initializer("gamma", {3}, {0.5f, 2.0f, -1.0f});
+  m.initializer("beta", {3}, {0.0f, 1.0f, -0.5f});
+  m.initializer("mean", {3}, {0.2f, -0.1f, 0.0f});
+  m.initializer("var", {3}, {1.0f, 0.25f, 4.0f});
+  m.node("BatchNormalization", {"conv_out", "gamma", "beta", "mean", "var"}, {"bn"});
+  m.node("Relu", {"bn"}, {"y"});
+  m.output("y", {1, 3, 5, 5});
+  auto graph = m.import();
+  auto before = graph->clone();
+  run_pass(*graph, "fold_channel_affine");
+  CHECK(count_op(*graph, "BatchNormalization") == 0);
+  REQUIRE(graph->nodes().size() == 2);
+  const Node& conv = *graph->nodes()[0];
+  CHECK(conv.outputs[0]->name == "bn");  // the value after the fold keeps the consumer's name
+  REQUIRE(conv.has_input(2));
+  // Channel 1: s = 2 / sqrt(0.25 + 1e-5), bias 0 -> 1 - (-0.1) * s.
+  const double s1 = 2.0 / std::sqrt(0.25 + 1e-5);
+  CHECK(conv.inputs[2]->constant->data<float>()[1] == Approx(1.0 + 0.1 * s1));
+  check_close_numbers(*before, *graph);
+}
+
+TEST_CASE("fold_channel_affine folds per-channel Mul and Add into Gemm, not a shared Conv output") {
+  ModelBuilder m;
+  m.input("x", {2, 4});
+  m.initializer("w", {4, 3}, test::random_floats(12, 5));
+  m.initializer("c", {3}, {1.0f, 2.0f, 3.0f});
+  m.initializer("scale", {3}, {2.0f, -1.0f, 0.5f});
+  m.initializer("shift", {1, 3}, {0.25f, 0.0f, -4.0f});
+  auto& gemm = m.node("Gemm", {"x", "w", "c"}, {"g"});
+  ModelBuilder::attr_float(gemm, "beta", 0.5f);
+  m.node("Mul", {"scale", "g"}, {"scaled"});
+  m.node("Add", {"scaled", "shift"}, {"y"});
+  m.output("y", {2, 3});
+  auto graph = m.import();
+  auto before = graph->clone();
+  run_pass(*graph, "fold_channel_affine");
+  REQUIRE(graph->nodes().size() == 1);
+  CHECK(count_op(*graph, "Gemm") == 1);
+  // Column 2: C' = beta * c * s + t = 0.5 * 3 * 0.5 - 4.
+  CHECK(graph->nodes()[0]->inputs[2]->constant->data<float>()[2] == Approx(-3.25));
+  check_close_numbers(*before, *graph);
+
+  ModelBuilder shared;
+  add_conv(shared);
+  shared.initializer("k", {1, 3, 1, 1}, {1.0f, 2.0f, 3.0f});
+  shared.node("Mul", {"conv_out", "k"}, {"scaled"});
+  shared.node("Add", {"conv_out", "scaled"}, {"y"});  // conv_out is read twice
+  shared.output("y", {1, 3, 5, 5});
+  auto kept = shared.import();
+  run_pass(*kept, "fold_channel_affine");
+  CHECK(kept->nodes().size() == 3);
+}
+
+TEST_CASE("fuse_activations moves Relu, Clip and Sigmoid into the producer's store") {
+  ModelBuilder m;
+  add_conv(m);
+  m.initializer("lo", {}, {0.0f});
+  m.initializer("hi", {}, {0.2f});
+  m.node("Clip", {"conv_out", "lo", "hi"}, {"clipped"});
+  m.initializer("w2", {75, 4}, test::random_floats(300, 3));
+  m.initializer_i64("flat", {2}, {1, 75});
+  m.node("Reshape", {"clipped", "flat"}, {"flat_out"});
+  m.node("Gemm", {"flat_out", "w2"}, {"g"});
+  m.node("Sigmoid", {"g"}, {"y"});
+  m.output("y", {1, 4});
+  auto graph = m.import();
+  auto before = graph->clone();
+  run_pass(*graph, "fuse_activations");
+  CHECK(count_op(*graph, "Clip") == 0);
+  CHECK(count_op(*graph, "Sigmoid") == 0);
+  REQUIRE(graph->nodes().size() == 3);
+  const Node& conv = *graph->nodes()[0];
+  REQUIRE(conv.activation);
+  CHECK(conv.activation->kind == FusedActivation::Kind::Clip);
+  CHECK(conv.activation->beta == 0.2f);
+  REQUIRE(graph->nodes()[2]->activation);
+  CHECK(graph->nodes()[2]->activation->kind == FusedActivation::Kind::Sigmoid);
+  CHECK(graph->outputs[0]->producer == graph->nodes()[2].get());
+  run_pass(*graph, "lower_kernels");
+  check_same_numbers(*before, *graph);  // same functor after the same rounding: bit-identical
+}
+
+TEST_CASE("fuse_activations leaves a Clip whose bounds come at run time") {
+  ModelBuilder m;
+  add_conv(m);
+  m.input("hi", {});
+  m.initializer("lo", {}, {0.0f});
+  m.node("Clip", {"conv_out", "lo", "hi"}, {"y"});
+  m.output("y", {1, 3, 5, 5});
+  auto graph = m.import();
+  run_pass(*graph, "fuse_activations");
+  CHECK(count_op(*graph, "Clip") == 1);
+  CHECK_FALSE(graph->nodes()[0]->activation);
+}
+
+TEST_CASE("eliminate_common_subexpressions merges identical constants and nodes") {
+  ModelBuilder m;
+  m.input("x", {2, 3});
+  m.initializer("k1", {3}, {1.0f, 2.0f, 3.0f});
+  m.initializer("k2", {3}, {1.0f, 2.0f, 3.0f});
+  m.initializer("k3", {3}, {1.0f, 2.0f, 4.0f});
+  m.node("Add", {"x", "k1"}, {"a"});
+  m.node("Add", {"x", "k2"}, {"b"});  // the same as a once k2 is k1
+  m.node("Relu", {"a"}, {"ra"});
+  m.node("Relu", {"b"}, {"rb"});      // then the same as ra
+  m.node("Mul", {"ra", "rb"}, {"p"});
+  auto& leaky1 = m.node("LeakyRelu", {"p"}, {"l1"});
+  ModelBuilder::attr_float(leaky1, "alpha", 0.1f);
+  auto& leaky2 = m.node("LeakyRelu", {"p"}, {"l2"});
+  ModelBuilder::attr_float(leaky2, "alpha", 0.10000001f);  // differs in the last bit: kept
+  m.node("Add", {"l1", "l2"}, {"s"});
+  m.node("Add", {"s", "k3"}, {"y"});
+  m.output("y", {2, 3});
+  auto graph = m.import();
+  auto before = graph->clone();
+  PassContext context;
+  run_pass(*graph, "eliminate_common_subexpressions", &context);
+  CHECK(count_op(*graph, "Add") == 3);
+  CHECK(count_op(*graph, "Relu") == 1);
+  CHECK(count_op(*graph, "LeakyRelu") == 2);
+  CHECK(graph->find_value("k2") == nullptr);
+  CHECK(graph->find_value("k3") != nullptr);
+  CHECK(context.notes.back().find("1 duplicate constants, 2 duplicate nodes") != std::string::npos);
+  check_same_numbers(*before, *graph);
 }
