@@ -49,6 +49,12 @@ struct OpDef {
   // bias (Conv, Gemm): folds `affine`, applied to the output, into those constants. Returns
   // false, changing nothing, when the weights are not constant float32.
   bool (*absorb_channel_affine)(Graph&, Node&, const ChannelAffine&) = nullptr;
+  // For ops that pad with a constant (Pad): the begin pads then the end pads of every axis, and
+  // the value; false when not known at compile time or not constant mode.
+  bool (*as_constant_padding)(const Node&, std::vector<int64_t>& pads, double& value) = nullptr;
+  // For ops that zero-pad their input 0 themselves (Conv): adds `pads` (begin then end, every
+  // axis of input 0) padded with `value` to their own; false, changing nothing, when they cannot.
+  bool (*absorb_input_padding)(Node&, const std::vector<int64_t>& pads, double value) = nullptr;
 };
 
 // The runtime-min form of a node's fused activation (kind none when it has none).

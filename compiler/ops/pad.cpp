@@ -108,8 +108,28 @@ std::vector<KernelCall> lower(LowerContext& c) {
   return calls;
 }
 
+
+
+bool as_constant_padding(const Node& node, std::vector<int64_t>& pads, double& value) {
+  const auto& a = node.attrs_as<PadAttrs>();
+  if (a.mode != PadModeAttr::Constant || !node.inputs[0]) return false;
+  if (node.opset < 11) {
+    pads = a.pads ? *a.pads : a.paddings ? *a.paddings : std::vector<int64_t>{};
+    value = a.value;
+    return true;
+  }
+  if (!node.input(1) || !node.input(1)->is_constant()) return false;
+  pads = node.input(1)->constant->to_int64_vector();
+  value = 0.0;
+  if (const Value* v = node.input(2)) {
+    if (!v->is_constant() || v->dtype != DType::Float32) return false;
+    value = v->constant->data<float>()[0];
+  }
+  return true;
+}
+
 }  // namespace
 
-extern const OpDef kPad = {"", "Pad", make_attrs<PadAttrs>, infer, lower, {}};
+extern const OpDef kPad = {"", "Pad", make_attrs<PadAttrs>, infer, lower, {}, nullptr, nullptr, nullptr, as_constant_padding};
 
 }  // namespace mote::ops

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "compiler/eval/evaluator.h"
+#include "compiler/ops/conv.h"
 #include "compiler/ops/op_def.h"
 #include "passes/pipeline.h"
 #include "tests/unit/model_builder.h"
@@ -305,4 +306,31 @@ TEST_CASE("eliminate_common_subexpressions merges identical constants and nodes"
   CHECK(graph->find_value("k3") != nullptr);
   CHECK(context.notes.back().find("1 duplicate constants, 2 duplicate nodes") != std::string::npos);
   check_same_numbers(*before, *graph);
+}
+
+TEST_CASE("fold_padding folds a zero Pad into the Conv after it, not a non-zero one") {
+  for (float value : {0.0f, 1.5f}) {
+    ModelBuilder m;
+    m.input("x", {1, 2, 5, 5});
+    m.initializer_i64("pads", {8}, {0, 0, 1, 2, 0, 0, 1, 2});
+    m.initializer("value", {}, {value});
+    m.initializer("w", {3, 2, 3, 3}, test::random_floats(54, 2));
+    m.node("Pad", {"x", "pads", "value"}, {"padded"});
+    auto& conv = m.node("Conv", {"padded", "w"}, {"y"});
+    ModelBuilder::attr_ints(conv, "pads", {1, 0, 0, 0});
+    m.output("y", {1, 3, 6, 7});
+    auto graph = m.import();
+    auto before = graph->clone();
+    run_pass(*graph, "fold_padding");
+    if (value != 0.0f) {
+      CHECK(count_op(*graph, "Pad") == 1);
+      continue;
+    }
+    REQUIRE(graph->nodes().size() == 1);
+    const Node& folded = *graph->nodes()[0];
+    CHECK(folded.inputs[0]->name == "x");
+    // Conv's own pads [1, 0, 0, 0] plus the Pad's spatial [1, 2] at the begin and end.
+    CHECK(folded.attrs_as<ops::ConvAttrs>().pads == std::vector<int64_t>{2, 2, 1, 2});
+    check_close_numbers(*before, *graph);
+  }
 }
