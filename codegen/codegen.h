@@ -15,6 +15,7 @@ struct CodegenOptions {
   std::string model_file;    // shown in the generated comments
   bool arena_extern = false; // the caller passes the arena to <name>_run
   int64_t arena_alignment = 16;
+  bool io_in_arena = false;  // inputs/outputs in the arena: NAME_input()/NAME_output() pointers
 };
 
 struct GeneratedFile {

@@ -37,9 +37,9 @@ std::string describe_tensor(const std::string& role, size_t index, const Value* 
 std::string run_signature(const Graph& graph, const CodegenOptions& options, const Symbols& symbols) {
   std::string sig = "int " + options.name + "_run(";
   std::vector<std::string> params;
-  for (size_t i = 0; i < graph.inputs.size(); ++i)
+  for (size_t i = 0; i < graph.inputs.size() && !options.io_in_arena; ++i)
     params.push_back("const " + c_api_type(graph.inputs[i]->dtype) + "* " + symbols.input_params[i]);
-  for (size_t i = 0; i < graph.outputs.size(); ++i)
+  for (size_t i = 0; i < graph.outputs.size() && !options.io_in_arena; ++i)
     params.push_back(c_api_type(graph.outputs[i]->dtype) + "* " + symbols.output_params[i]);
   if (options.arena_extern) params.push_back("void* arena");
   for (size_t i = 0; i < params.size(); ++i) sig += (i ? ", " : "") + params[i];
@@ -68,10 +68,29 @@ std::string emit_header(const Graph& graph, const CodegenOptions& options, const
     out += describe_tensor("input", i, graph.inputs[i], symbols.io_macros_in[i]) + "\n";
   for (size_t i = 0; i < graph.outputs.size(); ++i)
     out += describe_tensor("output", i, graph.outputs[i], symbols.io_macros_out[i]) + "\n";
+  if (options.io_in_arena) {
+    out += "/* Inputs and outputs live in the arena, at these byte offsets. */\n";
+    for (size_t i = 0; i < graph.inputs.size(); ++i)
+      out += "#define " + symbols.io_macros_in[i] + "_OFFSET " + std::to_string(graph.inputs[i]->storage.offset) + "\n";
+    for (size_t i = 0; i < graph.outputs.size(); ++i)
+      out += "#define " + symbols.io_macros_out[i] + "_OFFSET " + std::to_string(graph.outputs[i]->storage.offset) + "\n";
+    out += "\n";
+  }
   out += "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
-  out += "/* Runs one inference: one pointer per graph input, then per graph output, in model order.\n"
-         "   Outputs must not overlap inputs. Returns 0 on success, -1 if a pointer is null";
-  out += options.arena_extern ? ", -2 if the arena is misaligned. */\n" : ". */\n";
+  if (options.io_in_arena) {
+    const std::string arena_param = options.arena_extern ? "void* arena, " : "";
+    out += "/* Where input / output `index` (model order) lives in the arena: write the inputs there before\n"
+           "   " + options.name + "_run and read the outputs after it. Inputs are overwritten by the run. Null for a\n"
+           "   bad index. */\n";
+    out += "void* " + options.name + "_input(" + arena_param + "int index);\n";
+    out += "void* " + options.name + "_output(" + arena_param + "int index);\n\n";
+    out += "/* Runs one inference on the inputs in the arena. Returns 0 on success";
+    out += options.arena_extern ? ", -1 if the arena is null, -2 if it is misaligned. */\n" : ". */\n";
+  } else {
+    out += "/* Runs one inference: one pointer per graph input, then per graph output, in model order.\n"
+           "   Outputs must not overlap inputs. Returns 0 on success, -1 if a pointer is null";
+    out += options.arena_extern ? ", -2 if the arena is misaligned. */\n" : ". */\n";
+  }
   out += run_signature(graph, options, symbols) + ";\n\n";
   out += "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " + prefix + "_H */\n";
   return out;

@@ -67,8 +67,11 @@ class SourceWriter {
     } else if (options_.arena_extern) {
       out += "  (void)arena;\n";
     }
+    const bool arena_used = declarations_.find("arena_bytes") != std::string::npos || body.find("arena_bytes") != std::string::npos;
+    if (graph_.arena_bytes > 0 && !arena_used) out += "  (void)arena_bytes;  // every kernel was elided\n";
     out += declarations_;
     out += body + copies + "  return 0;\n}\n";
+    if (options_.io_in_arena) out += io_accessor("input", graph_.inputs) + io_accessor("output", graph_.outputs);
     return out;
   }
 
@@ -85,9 +88,15 @@ class SourceWriter {
           if (arg.kind == KernelArg::Kind::InputList)
             for (int i : arg.list) referenced.insert(node->input(static_cast<size_t>(i)));
         }
-    referenced.insert(graph_.outputs.begin(), graph_.outputs.end());  // sources of output copies
     expr_ = symbols_.pointer;
-    for (size_t i = 0; i < graph_.inputs.size(); ++i) {
+    if (options_.io_in_arena) {  // every output is computed by a node, once: no output copies
+      for (const Value* v : graph_.inputs)
+        if (referenced.count(v)) declare_storage(v);
+      for (const Value* v : graph_.outputs)
+        if (referenced.count(v)) declare_storage(v);
+    }
+    referenced.insert(graph_.outputs.begin(), graph_.outputs.end());  // sources of output copies
+    for (size_t i = 0; i < graph_.inputs.size() && !options_.io_in_arena; ++i) {
       const Value* v = graph_.inputs[i];
       if (!is_half(v->dtype) || !referenced.count(v)) continue;
       std::string alias = names_.make("", symbols_.input_params[i] + "_typed");
@@ -95,7 +104,7 @@ class SourceWriter {
                        std::string(dtype_cpp_name(v->dtype)) + "*>(" + symbols_.input_params[i] + ");\n";
       expr_[v] = alias;
     }
-    for (size_t i = 0; i < graph_.outputs.size(); ++i) {
+    for (size_t i = 0; i < graph_.outputs.size() && !options_.io_in_arena; ++i) {
       const Value* v = graph_.outputs[i];
       if (!is_half(v->dtype)) continue;
       std::string alias = names_.make("", symbols_.output_params[i] + "_typed");
@@ -106,7 +115,7 @@ class SourceWriter {
     }
     for (const auto& node : graph_.nodes())
       for (const Value* out : node->outputs)
-        if (out && referenced.count(out)) declare_storage(out);
+        if (out && referenced.count(out) && !(options_.io_in_arena && graph_.is_graph_output(out))) declare_storage(out);
   }
 
   // A pointer into the arena, or into the caller's input or output buffer for values the
@@ -199,9 +208,29 @@ class SourceWriter {
     return out.empty() ? out : "\n  // graph outputs that no node writes directly\n" + out;
   }
 
+  // NAME_input(index) / NAME_output(index): where the caller finds each graph input/output.
+  std::string io_accessor(const std::string& role, const std::vector<Value*>& values) const {
+    const std::string base = options_.arena_extern ? "static_cast<uint8_t*>(arena)" : symbols_.ns + "::g_arena";
+    std::string out = "\nextern \"C\" void* " + options_.name + "_" + role + "(" + (options_.arena_extern ? "void* arena, " : "") +
+                      "int index) {\n";
+    if (graph_.arena_bytes > 0) {
+      if (options_.arena_extern) out += "  if (arena == nullptr) return nullptr;\n";
+      out += "  switch (index) {\n";
+      for (size_t i = 0; i < values.size(); ++i)
+        out += "    case " + std::to_string(i) + ": return " + base + " + " + std::to_string(values[i]->storage.offset) + ";\n";
+      out += "    default: return nullptr;\n  }\n";
+    } else {
+      out += std::string(options_.arena_extern ? "  (void)arena;\n" : "") + "  (void)index;\n  return nullptr;\n";
+    }
+    return out + "}\n";
+  }
+
   std::string null_checks() const {
-    std::vector<std::string> names = symbols_.input_params;
-    names.insert(names.end(), symbols_.output_params.begin(), symbols_.output_params.end());
+    std::vector<std::string> names;
+    if (!options_.io_in_arena) {
+      names = symbols_.input_params;
+      names.insert(names.end(), symbols_.output_params.begin(), symbols_.output_params.end());
+    }
     if (options_.arena_extern && graph_.arena_bytes > 0) names.push_back("arena");
     if (names.empty()) return {};
     std::string cond;

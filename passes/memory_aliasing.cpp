@@ -55,8 +55,12 @@ class Analysis {
  private:
   // Memory the value can live in by itself: produced by a node into the arena.
   bool arena_root(const Value* root) const {
-    return root->producer && !root->is_constant() && !graph_.is_graph_output(root) && !graph_.is_graph_input(root);
+    if (root->is_constant()) return false;
+    if (options_.io_in_arena) return root->producer || graph_.is_graph_input(root);
+    return root->producer && !graph_.is_graph_output(root) && !graph_.is_graph_input(root);
   }
+  // Graph outputs stay their own group's root unless they live in the arena anyway.
+  bool movable(const Value* v) const { return options_.io_in_arena || !graph_.is_graph_output(v); }
   bool own_root(const Value* v) const {
     AliasGroups::Location at = groups_.locate(v);
     return at.root == v && at.offset == 0;
@@ -86,7 +90,7 @@ class Analysis {
       const int64_t element = static_cast<int64_t>(dtype_size(in->dtype));
       const bool whole_output = b.count == out->shape.numel() && b.out_offset == 0;
       const bool whole_input = b.count == in->shape.numel() && b.in_offset == 0;
-      if (options_.views && whole_output && own_root(out) && !graph_.is_graph_output(out)) {
+      if (options_.views && whole_output && own_root(out) && movable(out)) {
         // The output is a window of the input.
         merge(out, in, b.in_offset * element);
       } else if (options_.concat_inputs && whole_input && own_root(in) && arena_root(in) && groups_.locate(out).root != in) {
@@ -103,7 +107,7 @@ class Analysis {
     for (const auto& [o, i] : node.kernels.front().in_place) {
       const Value* out = static_cast<size_t>(o) < node.outputs.size() ? node.outputs[static_cast<size_t>(o)] : nullptr;
       const Value* in = node.input(static_cast<size_t>(i));
-      if (!out || !in || !own_root(out) || graph_.is_graph_output(out)) continue;
+      if (!out || !in || !own_root(out) || !movable(out)) continue;
       // A group is as large as its largest member for all of its life.
       if (!options_.in_place_resize && out->byte_size() != in->byte_size()) continue;
       AliasGroups::Location at = groups_.locate(in);

@@ -16,6 +16,7 @@ struct AliasOptions {
   bool concat_inputs = true;  // inputs produced straight into their slice of the output
   bool in_place = true;       // ops overwriting an input that dies there
   bool in_place_resize = true;  // ... also when the output is larger or smaller than the input
+  bool io_in_arena = false;     // graph inputs and outputs are arena memory like the rest
 };
 
 class AliasGroups {

@@ -25,6 +25,9 @@ struct PassOptions {
   bool in_place = true;
   int64_t planner_search_budget = 20000;
   int64_t max_ram_bytes = 0;
+  // Graph inputs and outputs live in the arena too (the caller writes inputs there and reads
+  // outputs from there); they can then share bytes with intermediates, as in TFLite Micro.
+  bool io_in_arena = false;
   // Scheduling: states the exact search may visit before falling back to the greedy order.
   int64_t schedule_max_states = 200000;
 };

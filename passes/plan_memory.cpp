@@ -83,8 +83,9 @@ Plan make_plan(Graph& graph, AliasGroups aliases_found, const PassOptions& optio
   std::vector<std::pair<KernelCall*, size_t>>& buffer_scratch = plan.buffer_scratch;
   for (size_t g = 0; g < groups.size(); ++g) {
     const Value* root = groups[g].root;
-    if (graph.is_graph_input(root) || graph.is_graph_output(root)) continue;
-    buffers.push_back({groups[g].size, alignment, groups[g].first, groups[g].last});
+    if (!options.io_in_arena && (graph.is_graph_input(root) || graph.is_graph_output(root))) continue;
+    // Empty tensors get a byte too, so that no two live buffers share an address (restrict).
+    buffers.push_back({std::max<int64_t>(groups[g].size, 1), alignment, groups[g].first, groups[g].last});
     buffer_group.push_back(g);
     buffer_scratch.emplace_back(nullptr, 0);
   }
@@ -107,6 +108,15 @@ Plan make_plan(Graph& graph, AliasGroups aliases_found, const PassOptions& optio
 
 void plan_memory(Graph& graph, PassContext& context) {
   const PassOptions& options = context.options;
+  if (options.io_in_arena)
+    for (size_t i = 0; i < graph.outputs.size(); ++i) {
+      const Value* v = graph.outputs[i];
+      const bool repeated = std::find(graph.outputs.begin(), graph.outputs.begin() + static_cast<long>(i), v) !=
+                            graph.outputs.begin() + static_cast<long>(i);
+      if (!v->producer || repeated)
+        throw UserError(ErrorKind::Unsupported, "--io-in-arena needs every graph output computed by a node, once; output '" +
+                                                    v->name + "' is " + (repeated ? "repeated" : "a constant or a graph input"));
+    }
   const int64_t alignment = options.arena_alignment;
   const auto& nodes = graph.nodes();
   // Sharing bytes can cost: a Concat output produced piecewise is reserved from its first
@@ -118,7 +128,7 @@ void plan_memory(Graph& graph, PassContext& context) {
   for (bool views : {true, false})
     for (bool concat : {true, false})
       for (int in_place : {2, 1, 0}) {
-        const AliasOptions alias{views, concat, in_place > 0, in_place > 1};
+        const AliasOptions alias{views, concat, in_place > 0, in_place > 1, options.io_in_arena};
         if ((views || concat) && !options.alias_views) continue;
         if (in_place > 0 && !options.in_place) continue;
         AliasGroups aliases = find_aliases(graph, alias);
@@ -155,7 +165,8 @@ void plan_memory(Graph& graph, PassContext& context) {
     for (const Value* member : groups[g].members) {
       AliasGroups::Location at = aliases.locate(member);
       Storage& storage = const_cast<Value*>(member)->storage;
-      if (graph.is_graph_input(root)) storage = {Storage::Kind::Input, input_index(root), at.offset};
+      if (options.io_in_arena) storage = {Storage::Kind::Arena, -1, group_offset[g] + at.offset};
+      else if (graph.is_graph_input(root)) storage = {Storage::Kind::Input, input_index(root), at.offset};
       else if (graph.is_graph_output(root)) storage = {Storage::Kind::Output, output_index(root), at.offset};
       else storage = {Storage::Kind::Arena, -1, group_offset[g] + at.offset};
       if (member != root) ++aliased;
@@ -188,12 +199,14 @@ void plan_memory(Graph& graph, PassContext& context) {
   summary.planner = placement.algorithm;
   summary.aliased_values = aliased;
   summary.elided_copies = elided;
-  summary.bound_schedule = memory::liveness_lower_bound(unaliased_buffers(graph, alignment));
+  summary.bound_schedule = memory::liveness_lower_bound(unaliased_buffers(graph, alignment, options.io_in_arena));
   if (summary.bound_file_order == 0) summary.bound_file_order = summary.bound_schedule;
-  summary.io_bytes = 0;
-  for (const Value* v : graph.inputs) summary.io_bytes += v->byte_size();
-  for (const Value* v : graph.outputs)
-    if (!v->is_constant()) summary.io_bytes += v->byte_size();
+  summary.io_bytes = 0;  // the caller's input and output buffers, when they are not in the arena
+  if (!options.io_in_arena) {
+    for (const Value* v : graph.inputs) summary.io_bytes += v->byte_size();
+    for (const Value* v : graph.outputs)
+      if (!v->is_constant()) summary.io_bytes += v->byte_size();
+  }
   context.notes.push_back("plan_memory: arena " + std::to_string(graph.arena_bytes) + " bytes (" + placement.algorithm + "), " +
                           std::to_string(buffers.size()) + " buffers, " + std::to_string(aliased) + " values aliased, " +
                           std::to_string(elided) + " copies elided; liveness bound " + std::to_string(summary.bound_schedule));

@@ -184,7 +184,8 @@ std::vector<size_t> greedy(const Problem& p) {
 }  // namespace
 
 void schedule(Graph& graph, PassContext& context) {
-  graph.memory.bound_file_order = memory::liveness_lower_bound(unaliased_buffers(graph, context.options.arena_alignment));
+  graph.memory.bound_file_order =
+      memory::liveness_lower_bound(unaliased_buffers(graph, context.options.arena_alignment, context.options.io_in_arena));
   const Problem p = build(graph);
   std::vector<size_t> file_order(p.n);
   for (size_t i = 0; i < p.n; ++i) file_order[i] = i;

@@ -35,6 +35,7 @@ struct CompileArgs {
   bool memory_table = false;
   bool no_alias = false;
   bool no_in_place = false;
+  bool io_in_arena = false;
   int64_t max_ram = 0;
   int64_t arena_align = 16;
 };
@@ -52,6 +53,7 @@ int run_compile(const CompileArgs& args) {
   options.passes.max_ram_bytes = args.max_ram;
   options.passes.alias_views = !args.no_alias;
   options.passes.in_place = !args.no_in_place;
+  options.passes.io_in_arena = args.io_in_arena;
   for (const auto& s : args.input_shapes) {
     auto [name, dims] = split_assignment(s, "--input-shape");
     options.import.input_shapes[name] = parse_dims(dims);
@@ -80,8 +82,8 @@ int run_compile(const CompileArgs& args) {
             << " tensors share memory)\n"
             << "  bound   " << m.bound_schedule << " bytes live at the peak of the schedule, " << m.bound_file_order
             << " in file order, without sharing; arena/bound " << ratio(result.code.arena_bytes, m.bound_schedule) << "\n"
-            << "  I/O     " << m.io_bytes << " bytes of input and output buffers (the caller's); RAM in all "
-            << result.code.arena_bytes + m.io_bytes << " bytes\n"
+            << "  I/O     " << (options.passes.io_in_arena ? std::string("in the arena") : std::to_string(m.io_bytes) + " bytes of input and output buffers (the caller's)")
+            << "; RAM in all " << result.code.arena_bytes + m.io_bytes << " bytes\n"
             << "  weights " << result.code.weights_bytes << " bytes\n"
             << "  wrote " << result.code.files.size() << " files to " << args.output << " in " << seconds << " s\n";
   if (args.memory_table) std::cout << format_tensor_table(arena_tensors(*result.graph));
@@ -127,6 +129,9 @@ int main(int argc, char** argv) {
   compile->add_option("--max-ram", compile_args.max_ram,
                       "BYTES: fail (exit 3, with the tensor table) when arena + input/output buffers exceed it");
   compile->add_option("--arena-align", compile_args.arena_align, "BYTES: alignment of the arena and every buffer in it (default 16)");
+  compile->add_flag("--io-in-arena", compile_args.io_in_arena,
+                    "inputs and outputs live in the arena (NAME_input(i) / NAME_output(i) give their addresses); "
+                    "NAME_run takes no tensor pointers");
   compile->add_flag("--no-alias", compile_args.no_alias, "give views, slices and concat inputs their own memory (for comparison)");
   compile->add_flag("--no-in-place", compile_args.no_in_place, "never let an op overwrite its input (for comparison)");
   compile->add_flag("--memory-table", compile_args.memory_table, "print every arena tensor with its offset, size and lifetime");

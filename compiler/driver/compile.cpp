@@ -24,6 +24,7 @@ CompileResult compile_model(const CompileOptions& options) {
   codegen.model_file = options.model.filename().string();
   codegen.arena_extern = options.arena_extern;
   codegen.arena_alignment = options.passes.arena_alignment;
+  codegen.io_in_arena = options.passes.io_in_arena;
   result.code = generate_code(*result.graph, codegen);
   return result;
 }

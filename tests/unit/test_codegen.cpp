@@ -95,3 +95,23 @@ TEST_CASE("runtime-min is freestanding: no heap, no stdio, no STL, no exceptions
       CHECK(allowed.count(text.substr(at + 9, text.find('>', at) - at - 8)));
   }
 }
+
+TEST_CASE("with --io-in-arena the run function takes no tensors and accessors give their places") {
+  CompileOptions options;
+  options.model = std::string(MOTE_SOURCE_DIR) + "/samples/digits_cnn/model.onnx";
+  options.name = "digits";
+  options.passes.io_in_arena = true;
+  CompileResult result = compile_model(options);
+  const std::string& header = file(result, "digits.h");
+  CHECK(header.find("int digits_run(void);") != std::string::npos);
+  CHECK(header.find("void* digits_input(int index);") != std::string::npos);
+  CHECK(header.find("#define DIGITS_IMAGE_OFFSET ") != std::string::npos);
+  CHECK(result.graph->memory.io_bytes == 0);
+  // The 256-byte image can share bytes with intermediates, so the arena grows by less than
+  // the input and output sizes.
+  CompileOptions apart = options;
+  apart.passes.io_in_arena = false;
+  CompileResult separate = compile_model(apart);
+  CHECK(result.code.arena_bytes <= separate.code.arena_bytes + separate.graph->memory.io_bytes);
+  CHECK(result.code.arena_bytes >= result.graph->inputs[0]->byte_size());
+}
