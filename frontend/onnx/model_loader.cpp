@@ -50,6 +50,13 @@ LoadedModel finish_loading(LoadedModel loaded) {
   const std::string& name = loaded.display_name;
   onnx::ModelProto& model = loaded.proto;
   if (!model.has_graph()) fail(ErrorKind::InvalidModel, name, "the model has no graph");
+  if (model.graph().output_size() == 0) fail(ErrorKind::InvalidModel, name, "the graph has no outputs: there is nothing to compute");
+  // The checker's message for these does not say which tensor; this one does.
+  for (const auto* list : {&model.graph().input(), &model.graph().output()})
+    for (const auto& v : *list)
+      if (!v.has_type() || !v.type().has_tensor_type())
+        fail(ErrorKind::InvalidModel, name, "graph " + std::string(list == &model.graph().input() ? "input" : "output") + " '" +
+                                                v.name() + "' has no tensor type");
   for (const auto& opset : model.opset_import()) {
     bool default_domain = opset.domain().empty() || opset.domain() == "ai.onnx";
     if (default_domain && opset.version() > kNewestOpset)
