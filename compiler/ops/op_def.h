@@ -55,6 +55,8 @@ struct OpDef {
   // For ops that zero-pad their input 0 themselves (Conv): adds `pads` (begin then end, every
   // axis of input 0) padded with `value` to their own; false, changing nothing, when they cannot.
   bool (*absorb_input_padding)(Node&, const std::vector<int64_t>& pads, double value) = nullptr;
+  // For ops that only permute axes (Transpose): output axis i is input axis perm[i].
+  bool (*as_permutation)(const Node&, std::vector<int64_t>& perm) = nullptr;
 };
 
 // The runtime-min form of a node's fused activation (kind none when it has none).

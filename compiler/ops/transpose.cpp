@@ -45,8 +45,17 @@ std::vector<KernelCall> lower(LowerContext& c) {
   return {strided_copy_kernel(c.input(0).dtype, transpose_copy(in.dims(), perm), KernelArg::input(0), KernelArg::output(0))};
 }
 
+bool as_permutation(const Node& node, std::vector<int64_t>& perm) {
+  const int rank = node.inputs[0]->shape.rank();
+  perm = permutation(node.attrs_as<TransposeAttrs>(), rank);
+  for (int64_t& axis : perm)
+    if (axis < 0) axis += rank;
+  return true;
+}
+
 }  // namespace
 
-extern const OpDef kTranspose = {"", "Transpose", make_attrs<TransposeAttrs>, infer, lower, {}};
+extern const OpDef kTranspose = {"",      "Transpose", make_attrs<TransposeAttrs>, infer, lower, {}, nullptr, nullptr,
+                                 nullptr, nullptr,     nullptr,                  as_permutation};
 
 }  // namespace mote::ops

@@ -334,3 +334,26 @@ TEST_CASE("fold_padding folds a zero Pad into the Conv after it, not a non-zero 
     check_close_numbers(*before, *graph);
   }
 }
+
+TEST_CASE("cancel_transposes removes pairs that undo each other, keeps the rest") {
+  ModelBuilder m;
+  m.input("x", {2, 3, 4});
+  auto& t1 = m.node("Transpose", {"x"}, {"a"});
+  ModelBuilder::attr_ints(t1, "perm", {1, 2, 0});
+  auto& t2 = m.node("Transpose", {"a"}, {"b"});  // [2, 0, 1] undoes [1, 2, 0]
+  ModelBuilder::attr_ints(t2, "perm", {2, 0, 1});
+  m.node("Relu", {"b"}, {"r"});
+  auto& t3 = m.node("Transpose", {"r"}, {"c"});
+  ModelBuilder::attr_ints(t3, "perm", {0, 2, 1});
+  auto& t4 = m.node("Transpose", {"c"}, {"y"});  // undoes t3, but y is a graph output: kept
+  ModelBuilder::attr_ints(t4, "perm", {0, 2, 1});
+  m.output("y", {2, 3, 4});
+  auto graph = m.import();
+  auto before = graph->clone();
+  PassContext context;
+  run_pass(*graph, "cancel_transposes", &context);
+  CHECK(count_op(*graph, "Transpose") == 2);
+  CHECK(graph->nodes()[0]->inputs[0]->name == "x");  // Relu reads x directly
+  CHECK(graph->outputs[0]->name == "y");
+  check_same_numbers(*before, *graph);
+}
