@@ -11,6 +11,7 @@ void fold_constants(Graph& graph, PassContext& context);
 void eliminate_dead_nodes(Graph& graph, PassContext& context);
 void eliminate_common_subexpressions(Graph& graph, PassContext& context);
 void cancel_transposes(Graph& graph, PassContext& context);
+void matmul_to_gemm(Graph& graph, PassContext& context);
 void fold_channel_affine(Graph& graph, PassContext& context);
 void fold_padding(Graph& graph, PassContext& context);
 void fuse_activations(Graph& graph, PassContext& context);

@@ -80,8 +80,14 @@ std::vector<KernelCall> lower(LowerContext& c) {
   })};
 }
 
+bool as_plain_gemm(const Node& node) {
+  const Value *a = node.inputs[0], *b = node.inputs[1];
+  return a->shape.rank() == 2 && b->shape.rank() == 2 && a->dtype == DType::Float32 && b->dtype == DType::Float32;
+}
+
 }  // namespace
 
-extern const OpDef kMatMul = {"", "MatMul", make_attrs<NoAttrs>, infer, lower, {}};
+extern const OpDef kMatMul = {"",      "MatMul", make_attrs<NoAttrs>, infer, lower, {}, nullptr, nullptr,
+                              nullptr, nullptr,  nullptr,             nullptr, as_plain_gemm};
 
 }  // namespace mote::ops

@@ -57,6 +57,9 @@ struct OpDef {
   bool (*absorb_input_padding)(Node&, const std::vector<int64_t>& pads, double value) = nullptr;
   // For ops that only permute axes (Transpose): output axis i is input axis perm[i].
   bool (*as_permutation)(const Node&, std::vector<int64_t>& perm) = nullptr;
+  // For matrix products that Gemm computes too (2-D MatMul of float32): true when this node is
+  // one, so that it can become a Gemm and take a bias.
+  bool (*as_plain_gemm)(const Node&) = nullptr;
 };
 
 // The runtime-min form of a node's fused activation (kind none when it has none).

@@ -357,3 +357,26 @@ TEST_CASE("cancel_transposes removes pairs that undo each other, keeps the rest"
   CHECK(graph->outputs[0]->name == "y");
   check_same_numbers(*before, *graph);
 }
+
+TEST_CASE("matmul_to_gemm lets fold_channel_affine fold a bias Add into the product") {
+  ModelBuilder m;
+  m.input("x", {2, 4});
+  m.initializer("w", {4, 3}, test::random_floats(12, 9));
+  m.initializer("bias", {3}, {0.5f, -1.0f, 2.0f});
+  m.initializer("w2", {3, 2}, test::random_floats(6, 4));
+  m.node("MatMul", {"x", "w"}, {"p"});
+  m.node("Add", {"p", "bias"}, {"h"});
+  m.node("MatMul", {"h", "w2"}, {"y"});  // no Add after it: stays a MatMul
+  m.output("y", {2, 2});
+  auto graph = m.import();
+  auto before = graph->clone();
+  run_pass(*graph, "matmul_to_gemm");
+  CHECK(count_op(*graph, "Gemm") == 1);
+  CHECK(count_op(*graph, "MatMul") == 1);
+  check_same_numbers(*before, *graph);  // Gemm without C is the same product
+  run_pass(*graph, "fold_channel_affine");
+  CHECK(count_op(*graph, "Add") == 0);
+  REQUIRE(graph->nodes().size() == 2);
+  CHECK(graph->nodes()[0]->inputs[2]->constant->data<float>()[2] == 2.0f);
+  check_close_numbers(*before, *graph);
+}
