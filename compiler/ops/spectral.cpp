@@ -75,7 +75,9 @@ void infer_dft(InferContext& c) {
 std::vector<KernelCall> lower_dft(LowerContext& c) {
   Shape out;
   DftParams p = dft_params(c, out);
-  auto [cosines, sines] = twiddles(p.n);
+  // Named copies, not a structured binding: lambdas below capture them (C++17).
+  const auto tables = twiddles(p.n);
+  const TensorPtr cosines = tables.first, sines = tables.second;
   return {dispatch_in<FloatTypes>(c.input(0).dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     return bind_kernel("mote/signal.h", "mote::dft<" + cpp_type<T>() + ">", "mote::DftParams", p, &mote::dft<T>,
@@ -122,7 +124,9 @@ void infer_stft(InferContext& c) {
 
 std::vector<KernelCall> lower_stft(LowerContext& c) {
   StftParams p = stft_params(c);
-  auto [cosines, sines] = twiddles(p.n);
+  // Named copies, not a structured binding: lambdas below capture them (C++17).
+  const auto tables = twiddles(p.n);
+  const TensorPtr cosines = tables.first, sines = tables.second;
   return {dispatch_in<FloatTypes>(c.input(0).dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     return bind_kernel("mote/signal.h", "mote::stft<" + cpp_type<T>() + ">", "mote::StftParams", p, &mote::stft<T>,
