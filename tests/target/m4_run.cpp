@@ -165,7 +165,8 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& targ
   run_command("arm-none-eabi-gcc " + flags + " -Wall -Wextra -Werror -c " + (target / "startup.c").string() + " -o " +
               (out / "startup.o").string());
   const fs::path elf = out / "firmware.elf";
-  run_command("arm-none-eabi-g++ " + flags + " -nostartfiles --specs=nano.specs --specs=nosys.specs -T " +
+  // The C driver: the firmware needs no libstdc++ (no STL, no exceptions, no RTTI).
+  run_command("arm-none-eabi-gcc " + flags + " -nostartfiles --specs=nano.specs --specs=nosys.specs -T " +
               (target / "link.ld").string() + " -Wl,--gc-sections " + (out / "startup.o").string() + " " +
               (out / "model.cpp.o").string() + " " + (out / "model_weights.cpp.o").string() + " " + (out / "main.cpp.o").string() +
               " -lm -o " + elf.string());
