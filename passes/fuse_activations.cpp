@@ -11,10 +11,13 @@ namespace mote {
 
 void fuse_activations(Graph& graph, PassContext& context) {
   int fused = 0;
-  std::vector<Node*> candidates;
-  for (const auto& node : graph.nodes()) candidates.push_back(node.get());
-  for (Node* producer : candidates) {
-    if (!producer->op->traits.activation_epilogue || producer->activation || producer->outputs.size() != 1) continue;
+  // Only producers: the pass removes activation nodes, which never apply activations
+  // themselves, so none of these pointers dangles.
+  std::vector<Node*> producers;
+  for (const auto& node : graph.nodes())
+    if (node->op->traits.activation_epilogue) producers.push_back(node.get());
+  for (Node* producer : producers) {
+    if (producer->activation || producer->outputs.size() != 1) continue;
     Value* value = producer->outputs[0];
     if (!value || value->dtype != DType::Float32) continue;
     Node* activation = sole_consumer(graph, value);
