@@ -467,21 +467,37 @@ class Importer {
     }
   }
 
-  // ONNX shape inference and Mote's own shape rules must agree wherever ONNX got a result.
+  // ONNX shape inference and Mote's own shape rules must agree wherever ONNX got a result. A
+  // disagreement on a type the model declares itself is the model's: ONNX keeps declarations
+  // it cannot confirm. Anywhere else it is a bug in a Mote shape rule.
   void cross_check_shapes() {
     std::string problems;
+    std::vector<Diagnostic> wrong_declarations;
     for (const auto& [name, inferred] : model_.inferred) {
       auto it = env_.find(name);
       if (it == env_.end()) continue;
       const Value* v = it->second;
+      std::string mismatch;
       std::optional<DType> dtype = dtype_from_onnx(inferred.elem_type);
-      if (dtype && *dtype != v->dtype)
-        problems += "\n  '" + name + "': ONNX infers " + std::string(dtype_name(*dtype)) + ", Mote " + std::string(dtype_name(v->dtype));
-      if (inferred.dims && *inferred.dims != v->shape.dims())
-        problems += "\n  '" + name + "': ONNX infers shape " + Shape(*inferred.dims).to_string() + ", Mote " + v->shape.to_string();
+      if (dtype && *dtype != v->dtype) mismatch = std::string(dtype_name(*dtype)) + " vs " + std::string(dtype_name(v->dtype));
+      else if (inferred.dims && *inferred.dims != v->shape.dims())
+        mismatch = Shape(*inferred.dims).to_string() + " vs " + v->shape.to_string();
+      if (mismatch.empty()) continue;
+      if (model_.declared.count(name) && v->producer) {
+        Diagnostic d = node_diagnostic(*v->producer, ErrorKind::InvalidModel,
+                                       "the model declares '" + name + "' as " +
+                                           (dtype && *dtype != v->dtype ? std::string(dtype_name(*dtype))
+                                                                        : Shape(*inferred.dims).to_string()) +
+                                           ", but the op computes " + std::string(dtype_name(v->dtype)) + "[" + v->shape.to_string() + "]");
+        wrong_declarations.push_back(d);
+      } else {
+        problems += "\n  '" + name + "': ONNX infers " + mismatch.substr(0, mismatch.find(" vs ")) + ", Mote " +
+                    mismatch.substr(mismatch.find(" vs ") + 4);
+      }
     }
     if (!problems.empty())
       throw InternalError(model_.display_name + ": Mote's shape rules disagree with ONNX shape inference:" + problems);
+    if (!wrong_declarations.empty()) throw UserError(wrong_declarations, model_.display_name);
   }
 
   const LoadedModel& model_;

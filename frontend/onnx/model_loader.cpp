@@ -69,6 +69,8 @@ LoadedModel finish_loading(LoadedModel loaded) {
   } catch (const std::exception& e) {
     fail(ErrorKind::InvalidModel, name, std::string("the ONNX checker rejects the model: ") + e.what());
   }
+  for (const auto& v : model.graph().value_info()) loaded.declared.insert(v.name());
+  for (const auto& v : model.graph().output()) loaded.declared.insert(v.name());
   // Non-strict: a node ONNX cannot infer does not stop the import; Mote infers every shape
   // itself and only uses these results as a cross-check.
   try {

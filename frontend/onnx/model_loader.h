@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct LoadedModel {
   std::filesystem::path base_dir;  // folder of the model file, for external data
   std::string display_name;        // file name, used in messages
   std::map<std::string, InferredType> inferred;  // from ONNX shape inference
+  // Tensors whose type the model itself declares (graph outputs, value_info): ONNX shape
+  // inference keeps such a declaration even when the op computes something else.
+  std::set<std::string> declared;
   std::vector<std::string> warnings;             // e.g. shape inference gave up
 };
 

@@ -241,6 +241,15 @@ std::vector<Case> catalogue() {
          return m.bytes();
        },
        "", 1, {"axis"}},
+      {"a declared output shape the op does not compute",
+       [] {
+         ModelBuilder m;
+         m.input("x", {3, 3});
+         m.node("Relu", {"x"}, {"y"}, "relu");
+         m.output("y", {3, 67});
+         return m.bytes();
+       },
+       "", 1, {"declares 'y' as 3x67", "relu"}},
       {"a RAM budget too small", [] { return digits_bytes(); }, "--max-ram 1000", 3, {"--max-ram 1000"}},
       {"an output folder that cannot be created", [] { return relu_model().bytes(); }, "-o /proc/mote_cannot_write_here", 2, {"/proc/mote_cannot_write_here"}},
       {"an arena alignment that is not a power of two", [] { return relu_model().bytes(); }, "--arena-align 24", 2, {"--arena-align"}},
