@@ -20,4 +20,4 @@ if [ -z "$(ls -A "$build/corpus")" ]; then
   done
 fi
 "$build/mote-fuzz-compile" "$build/corpus" -artifact_prefix="$build/crashes/" -max_total_time=$((minutes * 60)) \
-  -timeout=20 -rss_limit_mb=4096 -max_len=200000 -print_final_stats=1
+  -timeout=20 -rss_limit_mb=4096 -max_len=4096 -print_final_stats=1
