@@ -54,7 +54,7 @@ void infer_reshape(InferContext& c) {
     } else if (dims[i] < 0) {
       c.invalid("shape has a negative dimension " + std::to_string(dims[i]));
     } else {
-      known *= dims[i];
+      known = checked_mul(known, dims[i]);  // the shape comes from data: it may overflow
     }
   }
   const int64_t total = in.numel();

@@ -115,7 +115,9 @@ Request request(Context& c, bool upsample) {
       const double s = scales[static_cast<size_t>(d)];
       if (!(s > 0)) c.invalid("scales must be positive");
       r.scale[static_cast<size_t>(d)] = s;
-      out[static_cast<size_t>(d)] = static_cast<int64_t>(std::floor(s * static_cast<double>(in[d])));
+      const double size = std::floor(s * static_cast<double>(in[d]));
+      if (!(size < static_cast<double>(kMaxElements))) c.invalid("scales make the output too large");
+      out[static_cast<size_t>(d)] = static_cast<int64_t>(size);
     }
   }
   for (int64_t d : out)

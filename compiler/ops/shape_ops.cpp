@@ -90,7 +90,7 @@ void infer_range(InferContext& c) {
   if (delta == 0) c.invalid("delta must not be 0");
   const double count = std::ceil((limit - start) / delta);
   if (!(count < static_cast<double>(kMaxElements))) c.invalid("the range is too long");
-  c.set_output(0, c.dtype(0), Shape{std::max<int64_t>(0, static_cast<int64_t>(count))});
+  c.set_output(0, c.dtype(0), Shape{count > 0 ? static_cast<int64_t>(count) : 0});
 }
 
 std::vector<KernelCall> lower_range(LowerContext& c) {

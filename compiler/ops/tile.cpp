@@ -14,7 +14,7 @@ void infer_tile(InferContext& c) {
   std::vector<int64_t> dims;
   for (int d = 0; d < in.rank(); ++d) {
     if (repeats[static_cast<size_t>(d)] < 0) c.invalid("negative repeat");
-    dims.push_back(in[d] * repeats[static_cast<size_t>(d)]);
+    dims.push_back(checked_mul(in[d], repeats[static_cast<size_t>(d)]));  // repeats come from data
   }
   c.set_output(0, c.dtype(0), Shape(dims));
 }
