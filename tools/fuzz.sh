@@ -1,7 +1,8 @@
 #!/bin/sh
 # Fuzzes the compiler (loader, importer, passes, codegen) with libFuzzer for MINUTES minutes
 # (default 10), seeded with every model of the ONNX backend test suite and the samples.
-# Crashes land in build-fuzz/crashes/; each one found becomes a case in
+# It keeps going after a crash (-fork=1 -ignore_crashes=1). Crashes land in build-fuzz/crashes/;
+# each one found becomes a case in
 # tests/unit/test_error_catalogue.cpp or a fix with a test.
 #   tools/fuzz.sh [MINUTES]
 set -eu
@@ -20,4 +21,4 @@ if [ -z "$(ls -A "$build/corpus")" ]; then
   done
 fi
 "$build/mote-fuzz-compile" "$build/corpus" -artifact_prefix="$build/crashes/" -max_total_time=$((minutes * 60)) \
-  -timeout=20 -rss_limit_mb=4096 -max_len=4096 -print_final_stats=1
+  -timeout=20 -rss_limit_mb=4096 -max_len=4096 -print_final_stats=1 -fork=1 -ignore_crashes=1

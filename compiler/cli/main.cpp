@@ -110,6 +110,7 @@ int run_passes() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  onnx_frontend::isolate_shape_inference(true);
   CLI::App app{"mote: compiles ONNX models into dependency-free C++ for microcontrollers"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("mote 0.1.0"));

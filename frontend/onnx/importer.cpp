@@ -468,8 +468,10 @@ class Importer {
   }
 
   // ONNX shape inference and Mote's own shape rules must agree wherever ONNX got a result. A
-  // disagreement on a type the model declares itself is the model's: ONNX keeps declarations
-  // it cannot confirm. Anywhere else it is a bug in a Mote shape rule.
+  // disagreement on a type the model declares itself (an input whose initializer says
+  // otherwise, an output its op does not compute) is the model's: ONNX keeps declarations it
+  // cannot confirm and propagates them downstream, so those are reported alone. Anywhere else
+  // a disagreement is a bug in a Mote shape rule.
   void cross_check_shapes() {
     std::string problems;
     std::vector<Diagnostic> wrong_declarations;
@@ -477,27 +479,29 @@ class Importer {
       auto it = env_.find(name);
       if (it == env_.end()) continue;
       const Value* v = it->second;
-      std::string mismatch;
       std::optional<DType> dtype = dtype_from_onnx(inferred.elem_type);
-      if (dtype && *dtype != v->dtype) mismatch = std::string(dtype_name(*dtype)) + " vs " + std::string(dtype_name(v->dtype));
-      else if (inferred.dims && *inferred.dims != v->shape.dims())
-        mismatch = Shape(*inferred.dims).to_string() + " vs " + v->shape.to_string();
-      if (mismatch.empty()) continue;
-      if (model_.declared.count(name) && v->producer) {
-        Diagnostic d = node_diagnostic(*v->producer, ErrorKind::InvalidModel,
-                                       "the model declares '" + name + "' as " +
-                                           (dtype && *dtype != v->dtype ? std::string(dtype_name(*dtype))
-                                                                        : Shape(*inferred.dims).to_string()) +
-                                           ", but the op computes " + std::string(dtype_name(v->dtype)) + "[" + v->shape.to_string() + "]");
-        wrong_declarations.push_back(d);
+      std::string onnx_type;
+      if (dtype && *dtype != v->dtype) onnx_type = std::string(dtype_name(*dtype));
+      else if (inferred.dims && *inferred.dims != v->shape.dims()) onnx_type = Shape(*inferred.dims).to_string();
+      if (onnx_type.empty()) continue;
+      const std::string mote_type = std::string(dtype_name(v->dtype)) + "[" + v->shape.to_string() + "]";
+      if (!model_.declared.count(name)) {
+        problems += "\n  '" + name + "': ONNX infers " + onnx_type + ", Mote " + mote_type;
+      } else if (v->producer) {
+        wrong_declarations.push_back(node_diagnostic(*v->producer, ErrorKind::InvalidModel,
+                                                     "the model declares '" + name + "' as " + onnx_type +
+                                                         ", but the op computes " + mote_type));
       } else {
-        problems += "\n  '" + name + "': ONNX infers " + mismatch.substr(0, mismatch.find(" vs ")) + ", Mote " +
-                    mismatch.substr(mismatch.find(" vs ") + 4);
+        Diagnostic d;
+        d.kind = ErrorKind::InvalidModel;
+        d.tensor = name;
+        d.message = "the model declares '" + name + "' as " + onnx_type + ", but its data is " + mote_type;
+        wrong_declarations.push_back(d);
       }
     }
+    if (!wrong_declarations.empty()) throw UserError(wrong_declarations, model_.display_name);
     if (!problems.empty())
       throw InternalError(model_.display_name + ": Mote's shape rules disagree with ONNX shape inference:" + problems);
-    if (!wrong_declarations.empty()) throw UserError(wrong_declarations, model_.display_name);
   }
 
   const LoadedModel& model_;

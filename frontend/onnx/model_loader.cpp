@@ -2,6 +2,11 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <onnx/checker.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <onnx/shape_inference/implementation.h>
 
 #include <climits>
@@ -46,6 +51,73 @@ void collect_inferred(const onnx::GraphProto& graph, std::map<std::string, Infer
   for (const auto& v : graph.output()) add(v);
 }
 
+bool g_isolate_shape_inference = false;
+
+void infer_shapes(onnx::ModelProto& model) {
+  onnx::ShapeInferenceOptions options(false, 0, true);
+  onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+}
+
+// ONNX 1.12's shape inference crashes on some hostile models (fuzzing found segfaults and a
+// division by zero in its conv/pool rules), so the CLI runs it in a child process: a crash
+// there costs only the cross-check, never the compiler. The child sends back the inferred
+// model (exit 0) or the exception's message (exit 2).
+void infer_shapes_in_child(onnx::ModelProto& model, std::vector<std::string>& warnings) {
+  int fds[2];
+  if (pipe(fds) != 0) {
+    warnings.push_back("ONNX shape inference skipped: cannot create a pipe");
+    return;
+  }
+  const pid_t child = fork();
+  if (child < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    warnings.push_back("ONNX shape inference skipped: cannot start a process");
+    return;
+  }
+  if (child == 0) {
+    close(fds[0]);
+    std::string out;
+    int code = 0;
+    try {
+      infer_shapes(model);
+      model.SerializeToString(&out);
+    } catch (const std::exception& e) {
+      out = e.what();
+      code = 2;
+    }
+    for (size_t done = 0; done < out.size();) {
+      const ssize_t n = write(fds[1], out.data() + done, out.size() - done);
+      if (n <= 0) _exit(3);
+      done += static_cast<size_t>(n);
+    }
+    _exit(code);
+  }
+  close(fds[1]);
+  std::string result;
+  char buffer[65536];
+  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    result.append(buffer, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    onnx::ModelProto inferred;
+    if (inferred.ParseFromString(result)) model = std::move(inferred);
+    else warnings.push_back("ONNX shape inference returned an unreadable model; continuing without its cross-check");
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+    warnings.push_back("ONNX shape inference stopped: " + result);
+  } else {
+    warnings.push_back("ONNX shape inference crashed on this model (" +
+                       (WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status)) : std::string("exit ") + std::to_string(WEXITSTATUS(status))) +
+                       "); Mote's own shape rules are used without that cross-check");
+  }
+}
+
 LoadedModel finish_loading(LoadedModel loaded) {
   const std::string& name = loaded.display_name;
   onnx::ModelProto& model = loaded.proto;
@@ -69,15 +141,19 @@ LoadedModel finish_loading(LoadedModel loaded) {
   } catch (const std::exception& e) {
     fail(ErrorKind::InvalidModel, name, std::string("the ONNX checker rejects the model: ") + e.what());
   }
+  for (const auto& v : model.graph().input()) loaded.declared.insert(v.name());
   for (const auto& v : model.graph().value_info()) loaded.declared.insert(v.name());
   for (const auto& v : model.graph().output()) loaded.declared.insert(v.name());
   // Non-strict: a node ONNX cannot infer does not stop the import; Mote infers every shape
   // itself and only uses these results as a cross-check.
-  try {
-    onnx::ShapeInferenceOptions options(false, 0, true);
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
-  } catch (const std::exception& e) {
-    loaded.warnings.push_back(std::string("ONNX shape inference stopped: ") + e.what());
+  if (g_isolate_shape_inference) {
+    infer_shapes_in_child(model, loaded.warnings);
+  } else {
+    try {
+      infer_shapes(model);
+    } catch (const std::exception& e) {
+      loaded.warnings.push_back(std::string("ONNX shape inference stopped: ") + e.what());
+    }
   }
   collect_inferred(model.graph(), loaded.inferred);
   return loaded;
@@ -113,5 +189,7 @@ LoadedModel load_model(const fs::path& path) {
   if (!in) fail(ErrorKind::Usage, path.string(), "cannot read the model file");
   return load_model_from_bytes(buffer.str(), path.parent_path(), path.filename().string());
 }
+
+void isolate_shape_inference(bool isolate) { g_isolate_shape_inference = isolate; }
 
 }  // namespace mote::onnx_frontend

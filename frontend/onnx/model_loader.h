@@ -24,11 +24,16 @@ struct LoadedModel {
   std::filesystem::path base_dir;  // folder of the model file, for external data
   std::string display_name;        // file name, used in messages
   std::map<std::string, InferredType> inferred;  // from ONNX shape inference
-  // Tensors whose type the model itself declares (graph outputs, value_info): ONNX shape
-  // inference keeps such a declaration even when the op computes something else.
+  // Tensors whose type the model itself declares (graph inputs, outputs, value_info): ONNX
+  // shape inference keeps such a declaration even when the data or the op says otherwise.
   std::set<std::string> declared;
   std::vector<std::string> warnings;             // e.g. shape inference gave up
 };
+
+// Runs ONNX shape inference in a child process from now on, so that a crash inside it (ONNX
+// 1.12 has some on hostile models) cannot take the compiler down. For single-threaded callers
+// (the CLI, the fuzzer); fork() is not safe while other threads hold locks.
+void isolate_shape_inference(bool isolate);
 
 // Throws UserError (InvalidModel) if the file is missing, not a model, or fails the checker.
 LoadedModel load_model(const std::filesystem::path& path);
