@@ -3,6 +3,7 @@
 // (a signal) or an internal error (70).
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -31,7 +32,9 @@ Outcome compile_bytes(const std::string& bytes, const std::string& extra_args) {
   std::ifstream in(stem + ".log");
   std::stringstream s;
   s << in.rdbuf();
-  std::remove((stem + ".log").c_str());
+  std::filesystem::remove(stem + ".log");
+  std::filesystem::remove(stem + ".onnx");
+  std::filesystem::remove_all(stem + "_out");
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, s.str()};
 }
 
