@@ -67,8 +67,7 @@ class SourceWriter {
     } else if (options_.arena_extern) {
       out += "  (void)arena;\n";
     }
-    const bool arena_used = declarations_.find("arena_bytes") != std::string::npos || body.find("arena_bytes") != std::string::npos;
-    if (graph_.arena_bytes > 0 && !arena_used) out += "  (void)arena_bytes;  // every kernel was elided\n";
+    if (graph_.arena_bytes > 0 && !arena_used_) out += "  (void)arena_bytes;  // every kernel was elided\n";
     out += declarations_;
     out += body + copies + "  return 0;\n}\n";
     if (options_.io_in_arena) out += io_accessor("input", graph_.inputs) + io_accessor("output", graph_.outputs);
@@ -129,6 +128,7 @@ class SourceWriter {
         return;
       case Storage::Kind::Arena:
         declarations_ += "  " + type + "* const " + expr_.at(v) + " = reinterpret_cast<" + type + "*>(arena_bytes + " + offset + ");\n";
+        arena_used_ = true;
         return;
       case Storage::Kind::Input: {
         if (graph_.inputs.at(static_cast<size_t>(at.index)) == v) return;
@@ -178,6 +178,7 @@ class SourceWriter {
           break;
         }
         case KernelArg::Kind::Scratch:
+          arena_used_ = true;
           e = "reinterpret_cast<" + call.arg_types[a] + ">(arena_bytes + " +
               std::to_string(call.scratch_offsets.at(static_cast<size_t>(arg.index))) + ")";
           break;
@@ -245,6 +246,7 @@ class SourceWriter {
   std::unordered_map<const Value*, std::string> expr_;
   std::map<size_t, std::string> output_alias_;
   std::string declarations_;
+  bool arena_used_ = false;  // some pointer or scratch argument points into the arena
 };
 
 }  // namespace

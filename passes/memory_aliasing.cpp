@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "compiler/ops/op_def.h"
+#include "passes/memory_buffers.h"
 
 namespace mote {
 
@@ -32,17 +33,8 @@ namespace {
 
 class Analysis {
  public:
-  Analysis(const Graph& graph, const AliasOptions& options) : graph_(graph), options_(options) {
-    const auto& nodes = graph.nodes();
-    for (size_t s = 0; s < nodes.size(); ++s) {
-      const int step = static_cast<int>(s) + 1;  // graph inputs are written at step 0
-      for (const Value* out : nodes[s]->outputs)
-        if (out) last_[out] = step;
-      for (const Value* in : nodes[s]->inputs)
-        if (in) last_[in] = std::max(last_[in], step);
-    }
-    for (const Value* out : graph.outputs) last_[out] = static_cast<int>(nodes.size()) + 1;
-  }
+  Analysis(const Graph& graph, const AliasOptions& options)
+      : graph_(graph), options_(options), lifetimes_(value_lifetimes(graph)) {}
 
   AliasGroups run() {
     if (options_.views || options_.concat_inputs)
@@ -67,7 +59,7 @@ class Analysis {
   }
   int group_last(const Value* root) const {
     auto it = group_last_.find(root);
-    return it == group_last_.end() ? last_.at(root) : it->second;
+    return it == group_last_.end() ? lifetimes_.at(root).last : it->second;
   }
   void merge(const Value* child_root, const Value* parent, int64_t offset) {
     const int last = std::max(group_last(child_root), group_last(groups_.locate(parent).root));
@@ -125,7 +117,7 @@ class Analysis {
   const Graph& graph_;
   const AliasOptions& options_;
   AliasGroups groups_;
-  std::unordered_map<const Value*, int> last_;        // last step each value is read
+  std::unordered_map<const Value*, Lifetime> lifetimes_;
   std::unordered_map<const Value*, int> group_last_;  // last step each group is read
 };
 

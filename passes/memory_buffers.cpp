@@ -5,6 +5,21 @@
 
 namespace mote {
 
+std::unordered_map<const Value*, Lifetime> value_lifetimes(const Graph& graph) {
+  std::unordered_map<const Value*, Lifetime> lifetimes;
+  for (const Value* in : graph.inputs) lifetimes[in] = {0, 0};
+  const auto& nodes = graph.nodes();
+  for (size_t s = 0; s < nodes.size(); ++s) {
+    const int step = static_cast<int>(s) + 1;
+    for (const Value* in : nodes[s]->inputs)
+      if (in) lifetimes[in].last = std::max(lifetimes[in].last, step);
+    for (const Value* out : nodes[s]->outputs)
+      if (out) lifetimes[out] = {step, step};
+  }
+  for (const Value* out : graph.outputs) lifetimes[out].last = static_cast<int>(nodes.size()) + 1;
+  return lifetimes;
+}
+
 std::vector<memory::Buffer> unaliased_buffers(const Graph& graph, int64_t alignment, bool with_io) {
   std::vector<memory::Buffer> buffers;
   std::unordered_map<const Value*, size_t> index;

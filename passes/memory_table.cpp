@@ -3,26 +3,20 @@
 #include <algorithm>
 #include <iomanip>
 #include <sstream>
-#include <unordered_map>
+
+#include "passes/memory_buffers.h"
 
 namespace mote {
 
 std::vector<PlacedTensor> arena_tensors(const Graph& graph) {
-  const auto& nodes = graph.nodes();
-  std::unordered_map<const Value*, size_t> row_of;
+  const auto lifetimes = value_lifetimes(graph);
   std::vector<PlacedTensor> rows;
-  for (size_t s = 0; s < nodes.size(); ++s) {
-    const int step = static_cast<int>(s) + 1;
-    for (const Value* in : nodes[s]->inputs) {
-      auto it = in ? row_of.find(in) : row_of.end();
-      if (it != row_of.end()) rows[it->second].last = step;
-    }
-    for (const Value* out : nodes[s]->outputs) {
-      if (!out || out->storage.kind != Storage::Kind::Arena) continue;
-      row_of[out] = rows.size();
-      rows.push_back({out, nodes[s].get(), out->byte_size(), step, step});
-    }
-  }
+  for (const auto& node : graph.nodes())
+    for (const Value* out : node->outputs)
+      if (out && out->storage.kind == Storage::Kind::Arena) {
+        const Lifetime& life = lifetimes.at(out);
+        rows.push_back({out, node.get(), out->byte_size(), life.first, life.last});
+      }
   std::stable_sort(rows.begin(), rows.end(), [](const PlacedTensor& a, const PlacedTensor& b) { return a.bytes > b.bytes; });
   return rows;
 }

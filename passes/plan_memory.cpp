@@ -36,42 +36,30 @@ struct Plan {
 };
 constexpr size_t kNoGroup = static_cast<size_t>(-1);
 
-Plan make_plan(Graph& graph, AliasGroups aliases_found, const PassOptions& options) {
+Plan make_plan(Graph& graph, AliasGroups aliases_found, const std::unordered_map<const Value*, Lifetime>& lifetimes,
+               const PassOptions& options) {
   const int64_t alignment = options.arena_alignment;
   const auto& nodes = graph.nodes();
-  const int end_step = static_cast<int>(nodes.size()) + 1;
   Plan plan;
   plan.aliases = std::move(aliases_found);
   const AliasGroups& aliases = plan.aliases;
   std::vector<Group>& groups = plan.groups;
 
-  // Lifetimes of every runtime value: written at its producer's step, read until its last use.
-  std::unordered_map<const Value*, int> first, last;
-  for (const Value* in : graph.inputs) first[in] = last[in] = 0;
-  for (size_t s = 0; s < nodes.size(); ++s) {
-    const int step = static_cast<int>(s) + 1;
-    for (const Value* in : nodes[s]->inputs)
-      if (in && !in->is_constant()) last[in] = std::max(last[in], step);
-    for (const Value* out : nodes[s]->outputs)
-      if (out) first[out] = last[out] = step;
-  }
-  for (const Value* out : graph.outputs)
-    if (!out->is_constant()) last[out] = end_step;
-
   // Groups by root, in a deterministic (first-appearance) order.
   std::unordered_map<const Value*, size_t> group_of;
   auto visit = [&](const Value* v) {
+    const Lifetime& life = lifetimes.at(v);
     AliasGroups::Location at = aliases.locate(v);
     auto it = group_of.find(at.root);
     if (it == group_of.end()) {
       it = group_of.emplace(at.root, groups.size()).first;
-      groups.push_back({at.root, {}, 0, first[v], last[v]});
+      groups.push_back({at.root, {}, 0, life.first, life.last});
     }
     Group& g = groups[it->second];
     g.members.push_back(v);
     g.size = std::max(g.size, at.offset + v->byte_size());
-    g.first = std::min(g.first, first[v]);
-    g.last = std::max(g.last, last[v]);
+    g.first = std::min(g.first, life.first);
+    g.last = std::max(g.last, life.last);
   };
   for (const Value* in : graph.inputs) visit(in);
   for (const auto& node : nodes)
@@ -124,6 +112,7 @@ void plan_memory(Graph& graph, PassContext& context) {
   // size from the input's birth. Each allowed way of aliasing is planned (skipping ones that
   // alias exactly like an earlier one) and the smallest arena kept; ties go to the first,
   // which shares the most and so copies the least.
+  const auto lifetimes = value_lifetimes(graph);
   std::optional<Plan> plan;
   for (bool views : {true, false})
     for (bool concat : {true, false})
@@ -133,7 +122,7 @@ void plan_memory(Graph& graph, PassContext& context) {
         if (in_place > 0 && !options.in_place) continue;
         AliasGroups aliases = find_aliases(graph, alias);
         if (plan && aliases.same_as(plan->aliases, graph)) continue;
-        Plan candidate = make_plan(graph, std::move(aliases), options);
+        Plan candidate = make_plan(graph, std::move(aliases), lifetimes, options);
         if (!plan || candidate.placement.arena_bytes < plan->placement.arena_bytes) plan = std::move(candidate);
       }
   const AliasGroups& aliases = plan->aliases;
