@@ -7,6 +7,7 @@ namespace mote {
 
 void verify_graph(Graph& graph, PassContext& context);
 void remove_identity(Graph& graph, PassContext& context);
+void fuse_qdq(Graph& graph, PassContext& context);
 void fold_constants(Graph& graph, PassContext& context);
 void eliminate_dead_nodes(Graph& graph, PassContext& context);
 void eliminate_common_subexpressions(Graph& graph, PassContext& context);

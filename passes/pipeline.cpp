@@ -10,6 +10,7 @@ const std::vector<Pass>& default_pipeline() {
   static const std::vector<Pass> pipeline = {
       {"verify", "check the IR: SSA, order, dtypes and shapes against each op's shape rule", verify_graph, false},
       {"remove_identity", "replace Identity and inference-mode Dropout by their input", remove_identity, true},
+      {"fuse_qdq", "turn DequantizeLinear -> op -> QuantizeLinear into integer kernels", fuse_qdq, true},
       {"fold_constants", "evaluate nodes whose inputs are all constant", fold_constants, true},
       {"eliminate_dead_nodes", "drop nodes whose results nobody uses", eliminate_dead_nodes, true},
       {"eliminate_common_subexpressions", "store identical constants once, compute identical nodes once",

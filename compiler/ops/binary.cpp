@@ -6,8 +6,11 @@
 #include "compiler/ops/common_attrs.h"
 #include "compiler/ops/elementwise_calls.h"
 #include "compiler/ops/op_def.h"
+#include "compiler/ops/qdq.h"
 
 namespace mote::ops {
+
+extern const OpDef kQLinearAdd;
 namespace {
 
 // How input B lines up with A. From opset 7 that is numpy broadcasting, so B as is; before,
@@ -220,6 +223,22 @@ bool as_channel_affine(const Node& node, ChannelAffine& affine) {
   return true;
 }
 
+// Add (numpy broadcasting) of two dequantized 8-bit tensors of the output's type becomes
+// com.microsoft.QLinearAdd.
+Node* quantized_add(Graph& graph, const Node& node, const QdqPattern& pattern, const Node* before) {
+  const auto& a = pattern.inputs[0];
+  const auto& b = pattern.inputs[1];
+  if (node.opset < 7 || !per_tensor_8bit(a) || !per_tensor_8bit(b) || a->integer->dtype != b->integer->dtype ||
+      pattern.output.integer->dtype != a->integer->dtype)
+    return nullptr;
+  Node* q = graph.add_node(&kQLinearAdd, node.name, nullptr,
+                           {a->integer, a->scale, zero_point_or_zero(graph, *a), b->integer, b->scale, zero_point_or_zero(graph, *b),
+                            pattern.output.scale, zero_point_or_zero(graph, pattern.output)},
+                           {pattern.output.integer}, 1, before);
+  q->activation = pattern.activation;
+  return q;
+}
+
 }  // namespace
 
 #define MOTE_BINARY(Name, Types, ...)                                                    \
@@ -227,7 +246,7 @@ bool as_channel_affine(const Node& node, ChannelAffine& affine) {
                                 BinaryOp<op::Name, Types, BinaryAttrs, ##__VA_ARGS__>::infer, \
                                 BinaryOp<op::Name, Types, BinaryAttrs, ##__VA_ARGS__>::lower, \
                                 kElementwise};
-#define MOTE_AFFINE_BINARY(Name, kMul)                                                                 \
+#define MOTE_AFFINE_BINARY(Name, kMul, quantized)                                                      \
   extern const OpDef k##Name = {"",                                                                   \
                                 #Name,                                                                \
                                 make_attrs<BinaryAttrs>,                                              \
@@ -235,9 +254,15 @@ bool as_channel_affine(const Node& node, ChannelAffine& affine) {
                                 BinaryOp<op::Name, NumericTypes, BinaryAttrs>::lower,                 \
                                 kElementwise,                                                         \
                                 nullptr,                                                              \
-                                as_channel_affine<kMul>};
-MOTE_AFFINE_BINARY(Add, false)
-MOTE_AFFINE_BINARY(Mul, true)
+                                as_channel_affine<kMul>,                                              \
+                                nullptr,                                                              \
+                                nullptr,                                                              \
+                                nullptr,                                                              \
+                                nullptr,                                                              \
+                                nullptr,                                                              \
+                                quantized};
+MOTE_AFFINE_BINARY(Add, false, quantized_add)
+MOTE_AFFINE_BINARY(Mul, true, nullptr)
 #undef MOTE_AFFINE_BINARY
 MOTE_BINARY(Sub, NumericTypes)
 MOTE_BINARY(Div, NumericTypes)

@@ -3,8 +3,11 @@
 
 #include "compiler/ops/kernel_types.h"
 #include "compiler/ops/op_def.h"
+#include "compiler/ops/qdq.h"
 
 namespace mote::ops {
+
+extern const OpDef kQLinearConv;
 std::string plan_convolution(const ConvAttrs& a, const Shape& x, const Shape& w, Shape& out, ConvParams& p) {
   if (x.rank() < 3 || x.rank() > 5) return "input must have rank 3 to 5 (1 to 3 spatial dims), not " + x.to_string();
   if (w.rank() != x.rank()) return "weights " + w.to_string() + " and input " + x.to_string() + " differ in rank";
@@ -132,9 +135,26 @@ bool absorb_input_padding(Node& node, const std::vector<int64_t>& pads, double v
   return true;
 }
 
+// Conv on dequantized 8-bit input and constant weights (per tensor or per output channel)
+// becomes QLinearConv, with the bias requantized to int32 when it is not already.
+Node* quantized_form(Graph& graph, const Node& node, const QdqPattern& pattern, const Node* before) {
+  const auto& x = pattern.inputs[0];
+  const auto& w = pattern.inputs[1];
+  if (!per_tensor_8bit(x) || !constant_8bit_weights(w, 0) || !is_8bit(pattern.output.integer->dtype)) return nullptr;
+  Value* bias = nullptr;
+  if (node.has_input(2) && !(bias = quantized_bias(graph, node, 2, pattern, *x, *w, w->integer->shape[0]))) return nullptr;
+  Node* q = graph.add_node(&kQLinearConv, node.name, node.attrs->clone(),
+                           {x->integer, x->scale, zero_point_or_zero(graph, *x), w->integer, w->scale, zero_point_or_zero(graph, *w),
+                            pattern.output.scale, zero_point_or_zero(graph, pattern.output), bias},
+                           {pattern.output.integer}, 10, before);
+  q->activation = pattern.activation;
+  return q;
+}
+
 }  // namespace
 
 extern const OpDef kConv = {"", "Conv", make_attrs<ConvAttrs>, infer, lower, {false, false, false, true}, nullptr,
-                            nullptr, absorb_channel_affine, nullptr, absorb_input_padding};
+                            nullptr, absorb_channel_affine, nullptr, absorb_input_padding, nullptr, nullptr,
+                            quantized_form};
 
 }  // namespace mote::ops

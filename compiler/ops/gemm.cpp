@@ -3,9 +3,12 @@
 
 #include "compiler/ops/kernel_types.h"
 #include "compiler/ops/op_def.h"
+#include "compiler/ops/qdq.h"
 #include "mote/matmul.h"
 
 namespace mote::ops {
+
+extern const OpDef kQGemm;
 namespace {
 
 using GemmTypes = Concat<FloatTypes, TypeList<int32_t, int64_t, uint32_t, uint64_t>>;
@@ -93,9 +96,30 @@ bool absorb_channel_affine(Graph& graph, Node& node, const ChannelAffine& affine
   return true;
 }
 
+// Gemm (A not transposed, alpha 1, beta 1) on a dequantized 8-bit A and constant weights (per
+// tensor or per output column) becomes com.microsoft.QGemm with an int32 bias.
+Node* quantized_form(Graph& graph, const Node& node, const QdqPattern& pattern, const Node* before) {
+  const auto& a = node.attrs_as<GemmAttrs>();
+  const auto& x = pattern.inputs[0];
+  const auto& w = pattern.inputs[1];
+  if (a.trans_a || a.alpha != 1.0f || (node.has_input(2) && a.beta != 1.0f)) return nullptr;
+  if (!per_tensor_8bit(x) || !constant_8bit_weights(w, a.trans_b ? 0 : 1) || !is_8bit(pattern.output.integer->dtype)) return nullptr;
+  const int64_t n = node.outputs[0]->shape[1];
+  Value* bias = nullptr;
+  if (node.has_input(2) && !(bias = quantized_bias(graph, node, 2, pattern, *x, *w, n))) return nullptr;
+  auto attrs = std::make_unique<QGemmAttrs>();
+  attrs->trans_b = a.trans_b;
+  Node* q = graph.add_node(&kQGemm, node.name, std::move(attrs),
+                           {x->integer, x->scale, zero_point_or_zero(graph, *x), w->integer, w->scale, zero_point_or_zero(graph, *w), bias,
+                            pattern.output.scale, zero_point_or_zero(graph, pattern.output)},
+                           {pattern.output.integer}, 1, before);
+  q->activation = pattern.activation;
+  return q;
+}
+
 }  // namespace
 
 extern const OpDef kGemm = {"", "Gemm", make_attrs<GemmAttrs>, infer, lower, {false, false, false, true}, nullptr, nullptr,
-                            absorb_channel_affine};
+                            absorb_channel_affine, nullptr, nullptr, nullptr, nullptr, quantized_form};
 
 }  // namespace mote::ops

@@ -1,4 +1,4 @@
-// Gemm attributes (used by the fusion passes too).
+// Gemm attributes (used by the fusion passes too), and those of its quantized form.
 #pragma once
 
 #include "compiler/ir/attrs.h"
@@ -18,6 +18,19 @@ struct GemmAttrs : AttrsOf<GemmAttrs> {
     v("transA", trans_a);
     v("transB", trans_b);
     v("broadcast", broadcast);
+  }
+};
+
+// com.microsoft.QGemm (qlinear.cpp), which quantized Gemms become.
+struct QGemmAttrs : AttrsOf<QGemmAttrs> {
+  float alpha = 1.0f;
+  int64_t trans_a = 0;
+  int64_t trans_b = 0;
+  template <class V>
+  void fields(V& v) {
+    v("alpha", alpha);
+    v("transA", trans_a);
+    v("transB", trans_b);
   }
 };
 

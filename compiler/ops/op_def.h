@@ -18,10 +18,31 @@ struct OpTraits {
   bool view = false;         // output holds input 0's bytes unchanged (Reshape, Squeeze, ...)
   bool shape_only = false;   // output depends only on input shapes (Shape, Size)
   bool activation_epilogue = false;  // its kernels apply Node::activation when storing (float32)
+  // Every output element is a copy of an input-0 element (views, Transpose, MaxPool, Slice):
+  // the op gives the same result on quantized data when input and output share quantization.
+  bool selects_elements = false;
 };
 
 class InferContext;
 class LowerContext;
+
+// A float tensor of a QDQ pattern, seen as its integer form: `integer` dequantized (or
+// quantized) with constant `scale` and `zero_point` (null: zero) along `axis` (-1: per tensor).
+struct QdqOperand {
+  Value* integer = nullptr;
+  Value* scale = nullptr;
+  Value* zero_point = nullptr;
+  int axis = -1;
+};
+
+// DequantizeLinear -> node -> [Relu | Clip] -> QuantizeLinear, as the fuse_qdq pass found it:
+// per node input, its dequantized form (absent for inputs that are not DequantizeLinear
+// results), the output's quantization, and the activation between node and QuantizeLinear.
+struct QdqPattern {
+  std::vector<std::optional<QdqOperand>> inputs;
+  QdqOperand output;
+  std::optional<FusedActivation> activation;
+};
 
 // y = x * scale[c] + shift[c] along axis 1 of node input `data_input` (one entry each when the
 // same for every channel).
@@ -60,6 +81,10 @@ struct OpDef {
   // For matrix products that Gemm computes too (2-D MatMul of float32): true when this node is
   // one, so that it can become a Gemm and take a bias.
   bool (*as_plain_gemm)(const Node&) = nullptr;
+  // For float ops with an integer kernel: adds, before `before`, the integer node computing
+  // `pattern` (its output is pattern.output.integer) and returns it; null, adding nothing,
+  // when this instance has no integer form (unsupported quantization, attributes, ...).
+  Node* (*quantized_form)(Graph&, const Node&, const QdqPattern&, const Node* before) = nullptr;
 };
 
 // The runtime-min form of a node's fused activation (kind none when it has none).

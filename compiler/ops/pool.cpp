@@ -1,10 +1,16 @@
-// Pooling: MaxPool (with Indices), AveragePool, LpPool and their global forms.
+// Pooling: MaxPool (with Indices), AveragePool, LpPool and their global forms, and the
+// integer average pools com.microsoft.QLinearAveragePool / QLinearGlobalAveragePool that
+// quantized average pools become.
+#include <algorithm>
 #include <type_traits>
 
 #include "compiler/ops/kernel_types.h"
 #include "compiler/ops/op_def.h"
+#include "compiler/ops/qdq.h"
+#include "compiler/ops/quant_math.h"
 #include "compiler/ops/spatial.h"
 #include "mote/pool.h"
+#include "mote/quantized.h"
 
 namespace mote::ops {
 namespace {
@@ -70,6 +76,8 @@ WindowGeometry geometry(const A& a, const Shape& x, std::string& error) {
   error = window_geometry(std::vector<int64_t>(x.dims().begin() + 2, x.dims().end()), a.spec(), g);
   return g;
 }
+
+constexpr OpTraits kSelectsElements{false, false, false, false, true};
 
 using MaxPoolTypes = Concat<FloatTypes, TypeList<int8_t, uint8_t>>;
 
@@ -137,6 +145,19 @@ struct GlobalLpAttrs : AttrsOf<GlobalLpAttrs> {
   }
 };
 
+// One window covering every spatial dim.
+WindowGeometry global_geometry(const Shape& x) {
+  WindowGeometry g;
+  g.in.assign(x.dims().begin() + 2, x.dims().end());
+  g.kernel = g.in;
+  g.out.assign(g.in.size(), 1);
+  g.stride.assign(g.in.size(), 1);
+  g.dilation.assign(g.in.size(), 1);
+  g.pad_begin.assign(g.in.size(), 0);
+  g.pad_end.assign(g.in.size(), 0);
+  return g;
+}
+
 template <Kind kKind>
 void infer_global(InferContext& c) {
   c.require_inputs(1, 1);
@@ -152,15 +173,7 @@ void infer_global(InferContext& c) {
 template <Kind kKind>
 std::vector<KernelCall> lower_global(LowerContext& c) {
   const Shape& x = c.input(0).shape;
-  WindowGeometry g;
-  g.in.assign(x.dims().begin() + 2, x.dims().end());
-  g.kernel = g.in;
-  g.out.assign(g.in.size(), 1);
-  g.stride.assign(g.in.size(), 1);
-  g.dilation.assign(g.in.size(), 1);
-  g.pad_begin.assign(g.in.size(), 0);
-  g.pad_end.assign(g.in.size(), 0);
-  PoolParams p = pool_params(x, g);
+  PoolParams p = pool_params(x, global_geometry(x));
   if constexpr (kKind == Kind::Lp) p.p = static_cast<float>(c.attrs<GlobalLpAttrs>().p);
   return {dispatch_in<FloatTypes>(c.input(0).dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -227,17 +240,136 @@ std::vector<KernelCall> lower_max_unpool(LowerContext& c) {
   })};
 }
 
+
+// ---- Integer average pooling: X, x_scale, x_zero_point, y_scale, y_zero_point ----
+
+struct QLinearAveragePoolAttrs : AttrsOf<QLinearAveragePoolAttrs>, PoolWindow {
+  int64_t ceil_mode = 0;
+  int64_t count_include_pad = 0;
+  int64_t channels_last = 0;
+  template <class V>
+  void fields(V& v) {
+    window_fields(v);
+    v("ceil_mode", ceil_mode);
+    v("channels_last", channels_last);
+    v("count_include_pad", count_include_pad);
+  }
+  WindowSpec spec() const { return {kernel_shape, strides, {}, pads, auto_pad, ceil_mode != 0}; }
+};
+
+struct QLinearGlobalPoolAttrs : AttrsOf<QLinearGlobalPoolAttrs> {
+  int64_t channels_last = 0;
+  template <class V>
+  void fields(V& v) {
+    v("channels_last", channels_last);
+  }
+};
+
+using QuantTypes = TypeList<int8_t, uint8_t>;
+
+template <bool kGlobal>
+void infer_qlinear_average(InferContext& c) {
+  c.require_inputs(4, 5);
+  c.require_outputs(1, 1);
+  c.require_dtype(0, dtype_set<QuantTypes>());
+  c.require_rank(0, 3, 5);
+  for (size_t zero : {size_t{2}, size_t{4}})
+    if (c.has_input(zero)) c.require_same_dtype(0, zero);
+  for (size_t scale : {size_t{1}, size_t{3}}) {
+    c.require_dtype(scale, DTypeSet{DType::Float32});
+    if (c.shape(scale).numel() != 1 || !c.known_input(scale)) c.unsupported("scales must be scalars known at compile time");
+  }
+  WindowGeometry g;
+  if constexpr (kGlobal) {
+    if (c.attrs<QLinearGlobalPoolAttrs>().channels_last) c.unsupported("channels_last=1 is not supported");
+    g = global_geometry(c.shape(0));
+  } else {
+    const auto& a = c.attrs<QLinearAveragePoolAttrs>();
+    if (a.channels_last) c.unsupported("channels_last=1 is not supported");
+    std::string error;
+    g = geometry(a, c.shape(0), error);
+    if (!error.empty()) c.invalid(error);
+    const bool padded = std::any_of(g.pad_begin.begin(), g.pad_begin.end(), [](int64_t v) { return v != 0; }) ||
+                        std::any_of(g.pad_end.begin(), g.pad_end.end(), [](int64_t v) { return v != 0; });
+    if (a.count_include_pad && padded) c.unsupported("count_include_pad=1 with padding is not supported");
+  }
+  std::vector<int64_t> out{c.shape(0)[0], c.shape(0)[1]};
+  out.insert(out.end(), g.out.begin(), g.out.end());
+  c.set_output(0, c.dtype(0), Shape(out));
+}
+
+template <bool kGlobal>
+std::vector<KernelCall> lower_qlinear_average(LowerContext& c) {
+  const Shape& x = c.input(0).shape;
+  std::string error;
+  QPoolParams q{};
+  q.pool = pool_params(x, kGlobal ? global_geometry(x) : geometry(c.attrs<QLinearAveragePoolAttrs>(), x, error));
+  const float x_scale = scalar_scale(c.constant_input(1)), y_scale = scalar_scale(c.constant_input(3));
+  q.x_zero = scalar_zero(c.known_input(2));
+  q.y_zero = scalar_zero(c.known_input(4));
+  q.same_quantization = x_scale == y_scale && q.x_zero == q.y_zero;
+  quantize_multiplier(static_cast<double>(x_scale) / static_cast<double>(y_scale), q.multiplier, q.shift);
+  return {dispatch_in<QuantTypes>(c.input(0).dtype, [&](auto tag) {
+    using Q = typename decltype(tag)::type;
+    std::tie(q.act_min, q.act_max) =
+        quantized_activation_range(c.node().activation, y_scale, q.y_zero, numeric_limits<Q>::lowest(), numeric_limits<Q>::max());
+    return bind_kernel("mote/quantized.h", "mote::qaverage_pool<" + cpp_type<Q>() + ">", "mote::QPoolParams", q,
+                       &mote::qaverage_pool<Q>, {KernelArg::input(0), KernelArg::output(0)});
+  })};
+}
+
+}  // namespace
+
+extern const OpDef kQLinearAveragePool = {"com.microsoft", "QLinearAveragePool", make_attrs<QLinearAveragePoolAttrs>,
+                                          infer_qlinear_average<false>, lower_qlinear_average<false>, {}};
+extern const OpDef kQLinearGlobalAveragePool = {"com.microsoft", "QLinearGlobalAveragePool", make_attrs<QLinearGlobalPoolAttrs>,
+                                                infer_qlinear_average<true>, lower_qlinear_average<true>, {}};
+
+namespace {
+
+// An average pool of a dequantized 8-bit tensor, quantized to the same type, becomes the
+// integer pool (which divides by the taps inside the input, so padding must not count).
+template <bool kGlobal>
+Node* quantized_average(Graph& graph, const Node& node, const QdqPattern& pattern, const Node* before) {
+  const auto& x = pattern.inputs[0];
+  if (!per_tensor_8bit(x) || pattern.output.integer->dtype != x->integer->dtype) return nullptr;
+  std::unique_ptr<Attrs> attrs;
+  if constexpr (kGlobal) {
+    attrs = std::make_unique<QLinearGlobalPoolAttrs>();
+  } else {
+    const auto& a = node.attrs_as<AveragePoolAttrs>();
+    std::string error;
+    const WindowGeometry g = geometry(a, x->integer->shape, error);
+    const bool padded = std::any_of(g.pad_begin.begin(), g.pad_begin.end(), [](int64_t v) { return v != 0; }) ||
+                        std::any_of(g.pad_end.begin(), g.pad_end.end(), [](int64_t v) { return v != 0; });
+    if (!error.empty() || (a.count_include_pad && padded)) return nullptr;
+    auto q = std::make_unique<QLinearAveragePoolAttrs>();
+    static_cast<PoolWindow&>(*q) = a;
+    q->ceil_mode = a.ceil_mode;
+    q->count_include_pad = a.count_include_pad;
+    attrs = std::move(q);
+  }
+  Node* q = graph.add_node(kGlobal ? &kQLinearGlobalAveragePool : &kQLinearAveragePool, node.name, std::move(attrs),
+                           {x->integer, x->scale, zero_point_or_zero(graph, *x), pattern.output.scale,
+                            zero_point_or_zero(graph, pattern.output)},
+                           {pattern.output.integer}, 1, before);
+  q->activation = pattern.activation;
+  return q;
+}
+
 }  // namespace
 
 extern const OpDef kMaxUnpool = {"", "MaxUnpool", make_attrs<UnpoolAttrs>, infer_max_unpool, lower_max_unpool, {}};
-extern const OpDef kMaxPool = {"", "MaxPool", make_attrs<MaxPoolAttrs>, infer<Kind::Max>, lower<Kind::Max>, {}};
-extern const OpDef kAveragePool = {"", "AveragePool", make_attrs<AveragePoolAttrs>, infer<Kind::Average>,
-                                   lower<Kind::Average>, {}};
+extern const OpDef kMaxPool = {"", "MaxPool", make_attrs<MaxPoolAttrs>, infer<Kind::Max>, lower<Kind::Max>, kSelectsElements};
+extern const OpDef kAveragePool = {"",      "AveragePool", make_attrs<AveragePoolAttrs>, infer<Kind::Average>,
+                                   lower<Kind::Average>, {}, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                   quantized_average<false>};
 extern const OpDef kLpPool = {"", "LpPool", make_attrs<LpPoolAttrs>, infer<Kind::Lp>, lower<Kind::Lp>, {}};
 extern const OpDef kGlobalMaxPool = {"", "GlobalMaxPool", make_attrs<NoAttrs>, infer_global<Kind::Max>,
                                      lower_global<Kind::Max>, {}};
-extern const OpDef kGlobalAveragePool = {"", "GlobalAveragePool", make_attrs<NoAttrs>, infer_global<Kind::Average>,
-                                         lower_global<Kind::Average>, {}};
+extern const OpDef kGlobalAveragePool = {"",      "GlobalAveragePool", make_attrs<NoAttrs>, infer_global<Kind::Average>,
+                                         lower_global<Kind::Average>, {}, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                         nullptr, quantized_average<true>};
 extern const OpDef kGlobalLpPool = {"", "GlobalLpPool", make_attrs<GlobalLpAttrs>, infer_global<Kind::Lp>,
                                     lower_global<Kind::Lp>, {}};
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "compiler/ops/conv.h"
+#include "compiler/ops/gemm.h"
 #include "compiler/ops/kernel_types.h"
 #include "compiler/ops/matmul.h"
 #include "compiler/ops/op_def.h"
@@ -30,17 +31,14 @@ int32_t zero_count(InferContext& c, size_t i, int64_t channels, const char* what
 }
 int32_t zero_count(LowerContext& c, size_t i) { return c.has_input(i) ? static_cast<int32_t>(c.input(i).shape.numel()) : 0; }
 
-// Integer requantization constants for scale_a * scale_b[c] / scale_y, per channel.
-std::pair<TensorPtr, TensorPtr> multipliers(const Tensor& a_scale, const Tensor& b_scale, const Tensor& y_scale) {
-  const int64_t n = b_scale.numel();
-  std::vector<int32_t> multiplier(static_cast<size_t>(n)), shift(static_cast<size_t>(n));
-  for (int64_t c = 0; c < n; ++c) {
-    const double real = static_cast<double>(a_scale.data<float>()[0]) * static_cast<double>(b_scale.data<float>()[c]) /
-                        static_cast<double>(y_scale.data<float>()[0]);
-    quantize_multiplier(real, multiplier[static_cast<size_t>(c)], shift[static_cast<size_t>(c)]);
-  }
-  return {std::make_shared<const Tensor>(Tensor::from_values<int32_t>(Shape{n}, multiplier)),
-          std::make_shared<const Tensor>(Tensor::from_values<int32_t>(Shape{n}, shift))};
+// The output clamp: the output type's range, narrowed by a Relu or Clip the fuse_qdq pass
+// fused into the node.
+template <class Y, class Context>
+std::pair<int32_t, int32_t> output_range(Context& c, size_t y_scale, size_t y_zero) {
+  const auto [lo, hi] = type_range<Y>();
+  if (!c.node().activation) return {lo, hi};
+  return quantized_activation_range(c.node().activation, scalar_scale(c.constant_input(y_scale)), scalar_zero(c.known_input(y_zero)),
+                                    lo, hi);
 }
 
 // ---- ConvInteger / QLinearConv ----
@@ -116,10 +114,10 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
       using W = typename decltype(wtag)::type;
       return dispatch_in<QuantTypes>(c.output(0).dtype, [&](auto ytag) {
         using Y = typename decltype(ytag)::type;
-        std::tie(q.act_min, q.act_max) = type_range<Y>();
+        std::tie(q.act_min, q.act_max) = output_range<Y>(c, kQyScale, kQyZero);
         const std::string types = cpp_type<X>() + ", " + cpp_type<W>() + ", " + cpp_type<Y>() + ">";
         if (constant_scales) {
-          auto [multiplier, shift] = multipliers(c.constant_input(kQxScale), c.constant_input(kQwScale), c.constant_input(kQyScale));
+          auto [multiplier, shift] = channel_multipliers(c.constant_input(kQxScale), c.constant_input(kQwScale), c.constant_input(kQyScale));
           return bind_kernel("mote/quantized.h", "mote::qconv<" + types, "mote::QConvParams", q, &mote::qconv<X, W, Y>,
                              {KernelArg::input(kQx), KernelArg::input(kQxZero), KernelArg::input(kQw), KernelArg::input(kQwZero),
                               KernelArg::input(kQBias), KernelArg::constant_tensor(multiplier), KernelArg::constant_tensor(shift),
@@ -221,10 +219,10 @@ std::vector<KernelCall> lower_qlinear_matmul(LowerContext& c) {
       using B = typename decltype(btag)::type;
       return dispatch_in<QuantTypes>(c.output(0).dtype, [&](auto ytag) {
         using Y = typename decltype(ytag)::type;
-        std::tie(q.act_min, q.act_max) = type_range<Y>();
+        std::tie(q.act_min, q.act_max) = output_range<Y>(c, 6, 7);
         const std::string types = cpp_type<A>() + ", " + cpp_type<B>() + ", " + cpp_type<Y>() + ">";
         if (constant_scales) {
-          auto [multiplier, shift] = multipliers(c.constant_input(1), c.constant_input(4), c.constant_input(6));
+          auto [multiplier, shift] = channel_multipliers(c.constant_input(1), c.constant_input(4), c.constant_input(6));
           return bind_kernel("mote/quantized.h", "mote::qmatmul<" + types, "mote::QMatMulParams", q, &mote::qmatmul<A, B, Y>,
                              {KernelArg::input(0), KernelArg::input(2), KernelArg::input(3), KernelArg::input(5), KernelArg::none(),
                               KernelArg::constant_tensor(multiplier), KernelArg::constant_tensor(shift), KernelArg::input(7),
@@ -239,11 +237,84 @@ std::vector<KernelCall> lower_qlinear_matmul(LowerContext& c) {
   })};
 }
 
+// com.microsoft.QGemm (ONNX Runtime's quantized Gemm, and what fuse_qdq makes of a quantized
+// Gemm): A, a_scale, a_zero_point, B, b_scale, b_zero_point, C (int32 bias at scale
+// a_scale * b_scale), y_scale, y_zero_point. Only the requantized form (y_scale given) with
+// alpha 1 and A not transposed.
+constexpr size_t kGa = 0, kGaScale = 1, kGaZero = 2, kGb = 3, kGbScale = 4, kGbZero = 5, kGc = 6, kGyScale = 7, kGyZero = 8;
+
+template <class Context>
+QMatMulParams qgemm_params(Context& c) {
+  const auto& a = c.template attrs<QGemmAttrs>();
+  const Shape& sb = c.shape(kGb);
+  QMatMulParams q{};
+  q.m = static_cast<int32_t>(c.shape(kGa)[0]);
+  q.k = static_cast<int32_t>(c.shape(kGa)[1]);
+  q.n = static_cast<int32_t>(a.trans_b ? sb[0] : sb[1]);
+  q.batch = 1;
+  q.b_transposed = static_cast<int32_t>(a.trans_b != 0);
+  return q;
+}
+
+void infer_qgemm(InferContext& c) {
+  c.require_inputs(9, 9);
+  c.require_dtype(kGa, dtype_set<QuantTypes>());
+  c.require_dtype(kGb, dtype_set<QuantTypes>());
+  c.require_rank(kGa, 2, 2);
+  c.require_rank(kGb, 2, 2);
+  const auto& a = c.attrs<QGemmAttrs>();
+  if (a.trans_a) c.unsupported("transA=1 is not supported");
+  if (a.alpha != 1.0f) c.unsupported("alpha other than 1 is not supported");
+  if (!c.has_input(kGyScale)) c.unsupported("the float-output form (no y_scale) is not supported");
+  for (size_t s : {kGaScale, kGbScale, kGyScale}) c.require_dtype(s, DTypeSet{DType::Float32});
+  if (c.has_input(kGaZero)) c.require_same_dtype(kGa, kGaZero);
+  if (c.has_input(kGbZero)) c.require_same_dtype(kGb, kGbZero);
+  c.require_dtype(kGyZero, dtype_set<QuantTypes>());
+  QMatMulParams q = qgemm_params(c);
+  const int64_t kb = a.trans_b ? c.shape(kGb)[1] : c.shape(kGb)[0];
+  if (kb != q.k) c.invalid("A " + c.shape(kGa).to_string() + " and B " + c.shape(kGb).to_string() + " do not agree on K");
+  if (c.shape(kGaScale).numel() != 1 || c.shape(kGyScale).numel() != 1) c.invalid("a_scale and y_scale must be scalars");
+  const int64_t b_scales = c.shape(kGbScale).numel();
+  if (b_scales != 1 && b_scales != q.n) c.invalid("b_scale must hold 1 or " + std::to_string(q.n) + " values");
+  zero_count(c, kGaZero, 1, "a_zero_point");
+  zero_count(c, kGbZero, q.n, "b_zero_point");
+  if (c.has_input(kGc)) {
+    c.require_dtype(kGc, DTypeSet{DType::Int32});
+    if (c.shape(kGc).numel() != q.n) c.unsupported("C must hold one bias per column (" + std::to_string(q.n) + " values)");
+  }
+  c.set_output(0, c.dtype(kGyZero), Shape{q.m, q.n});
+}
+
+std::vector<KernelCall> lower_qgemm(LowerContext& c) {
+  QMatMulParams q = qgemm_params(c);
+  q.a_zero_count = zero_count(c, kGaZero);
+  q.b_zero_count = zero_count(c, kGbZero);
+  q.requant_count = static_cast<int32_t>(c.input(kGbScale).shape.numel());
+  auto [multiplier, shift] = channel_multipliers(c.constant_input(kGaScale, "a_scale"), c.constant_input(kGbScale, "b_scale"),
+                                                 c.constant_input(kGyScale, "y_scale"));
+  return {dispatch_in<QuantTypes>(c.input(kGa).dtype, [&](auto atag) {
+    using A = typename decltype(atag)::type;
+    return dispatch_in<QuantTypes>(c.input(kGb).dtype, [&](auto btag) {
+      using B = typename decltype(btag)::type;
+      return dispatch_in<QuantTypes>(c.output(0).dtype, [&](auto ytag) {
+        using Y = typename decltype(ytag)::type;
+        std::tie(q.act_min, q.act_max) = output_range<Y>(c, kGyScale, kGyZero);
+        return bind_kernel("mote/quantized.h", "mote::qmatmul<" + cpp_type<A>() + ", " + cpp_type<B>() + ", " + cpp_type<Y>() + ">",
+                           "mote::QMatMulParams", q, &mote::qmatmul<A, B, Y>,
+                           {KernelArg::input(kGa), KernelArg::input(kGaZero), KernelArg::input(kGb), KernelArg::input(kGbZero),
+                            KernelArg::input(kGc), KernelArg::constant_tensor(multiplier), KernelArg::constant_tensor(shift),
+                            KernelArg::input(kGyZero), KernelArg::output(0)});
+      });
+    });
+  })};
+}
+
 }  // namespace
 
 extern const OpDef kConvInteger = {"", "ConvInteger", make_attrs<ConvAttrs>, infer_conv_integer, lower_conv_integer, {}};
 extern const OpDef kQLinearConv = {"", "QLinearConv", make_attrs<ConvAttrs>, infer_qlinear_conv, lower_qlinear_conv, {}};
 extern const OpDef kMatMulInteger = {"", "MatMulInteger", make_attrs<NoAttrs>, infer_matmul_integer, lower_matmul_integer, {}};
+extern const OpDef kQGemm = {"com.microsoft", "QGemm", make_attrs<QGemmAttrs>, infer_qgemm, lower_qgemm, {}};
 extern const OpDef kQLinearMatMul = {"", "QLinearMatMul", make_attrs<NoAttrs>, infer_qlinear_matmul, lower_qlinear_matmul, {}};
 
 }  // namespace mote::ops

@@ -1,5 +1,6 @@
 #include "compiler/ops/quant_math.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace mote {
@@ -23,6 +24,36 @@ void quantize_multiplier(double real, int32_t& multiplier, int32_t& shift) {
   }
   multiplier = static_cast<int32_t>(q);
   shift = exponent;
+}
+
+std::pair<TensorPtr, TensorPtr> channel_multipliers(const Tensor& a_scale, const Tensor& b_scale, const Tensor& y_scale) {
+  const int64_t n = b_scale.numel();
+  std::vector<int32_t> multiplier(static_cast<size_t>(n)), shift(static_cast<size_t>(n));
+  for (int64_t c = 0; c < n; ++c) {
+    const double real = static_cast<double>(scalar_scale(a_scale)) * static_cast<double>(b_scale.data<float>()[c]) /
+                        static_cast<double>(scalar_scale(y_scale));
+    quantize_multiplier(real, multiplier[static_cast<size_t>(c)], shift[static_cast<size_t>(c)]);
+  }
+  return {std::make_shared<const Tensor>(Tensor::from_values<int32_t>(Shape{n}, multiplier)),
+          std::make_shared<const Tensor>(Tensor::from_values<int32_t>(Shape{n}, shift))};
+}
+
+float scalar_scale(const Tensor& scale) { return scale.data<float>()[0]; }
+
+int32_t scalar_zero(const Tensor* zero_point) { return zero_point ? static_cast<int32_t>(zero_point->as_int64(0)) : 0; }
+
+std::pair<int32_t, int32_t> quantized_activation_range(const std::optional<FusedActivation>& activation, float scale,
+                                                       int32_t zero, int32_t lo, int32_t hi) {
+  if (!activation) return {lo, hi};
+  auto quantized = [&](float real) {
+    const double q = std::round(static_cast<double>(real) / static_cast<double>(scale)) + zero;  // as TFLite
+    return static_cast<int32_t>(std::clamp(q, static_cast<double>(lo), static_cast<double>(hi)));
+  };
+  switch (activation->kind) {
+    case FusedActivation::Kind::Relu: return {std::max(lo, zero), hi};
+    case FusedActivation::Kind::Clip: return {quantized(activation->alpha), quantized(activation->beta)};
+    default: throw_internal("quantized kernels apply only Relu and Clip in their store");
+  }
 }
 
 }  // namespace mote

@@ -1,7 +1,11 @@
-// Fixed-point arithmetic the compiler does for integer kernels.
+// Fixed-point arithmetic and quantization facts the compiler works out for integer kernels.
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <utility>
+
+#include "compiler/ir/graph.h"
 
 namespace mote {
 
@@ -9,5 +13,18 @@ namespace mote {
 // real ~= multiplier * 2^(shift - 31), as TFLite's QuantizeMultiplier does. runtime-min's
 // requantize() applies it with the same rounding as TFLite Micro and CMSIS-NN.
 void quantize_multiplier(double real, int32_t& multiplier, int32_t& shift);
+
+// Per-channel requantization constants (multiplier and shift tensors) for
+// a_scale * b_scale[c] / y_scale, computed in double from the float scales as TFLite does.
+std::pair<TensorPtr, TensorPtr> channel_multipliers(const Tensor& a_scale, const Tensor& b_scale, const Tensor& y_scale);
+
+// A scalar scale / zero point (a one-element tensor); a null zero point is 0.
+float scalar_scale(const Tensor& scale);
+int32_t scalar_zero(const Tensor* zero_point);
+
+// The output clamp of an integer kernel in output units: the type's range [lo, hi] narrowed
+// by a fused Relu or Clip (which commute with quantization, a monotonic map).
+std::pair<int32_t, int32_t> quantized_activation_range(const std::optional<FusedActivation>& activation, float scale,
+                                                       int32_t zero, int32_t lo, int32_t hi);
 
 }  // namespace mote

@@ -3,18 +3,11 @@
 // (DynamicQuantizeLinear's expansion computes them).
 #include "compiler/ops/kernel_types.h"
 #include "compiler/ops/op_def.h"
+#include "compiler/ops/quantize.h"
 #include "mote/quantized.h"
 
 namespace mote::ops {
 namespace {
-
-struct QuantizeAttrs : AttrsOf<QuantizeAttrs> {
-  int64_t axis = 1;  // opset 13: the per-axis dimension
-  template <class V>
-  void fields(V& v) {
-    v("axis", axis);
-  }
-};
 
 using QuantTypes = TypeList<int8_t, uint8_t>;
 using QuantizeInputTypes = TypeList<float, float16, bfloat16, double, int32_t>;

@@ -9,7 +9,7 @@
 namespace mote::ops {
 namespace {
 
-constexpr OpTraits kView{false, true, false};
+constexpr OpTraits kView{false, true, false, false, true};
 
 std::vector<KernelCall> lower_view(LowerContext& c) {
   return {copy_input_kernel(c.input(0).dtype, c.input(0).shape.numel())};

@@ -92,6 +92,6 @@ std::vector<KernelCall> lower(LowerContext& lc) {
 
 }  // namespace
 
-extern const OpDef kSlice = {"", "Slice", make_attrs<SliceAttrs>, infer, lower, {}};
+extern const OpDef kSlice = {"", "Slice", make_attrs<SliceAttrs>, infer, lower, {false, false, false, false, true}};
 
 }  // namespace mote::ops

@@ -55,7 +55,7 @@ bool as_permutation(const Node& node, std::vector<int64_t>& perm) {
 
 }  // namespace
 
-extern const OpDef kTranspose = {"",      "Transpose", make_attrs<TransposeAttrs>, infer, lower, {}, nullptr, nullptr,
+extern const OpDef kTranspose = {"",      "Transpose", make_attrs<TransposeAttrs>, infer, lower, {false, false, false, false, true}, nullptr, nullptr,
                                  nullptr, nullptr,     nullptr,                  as_permutation};
 
 }  // namespace mote::ops

@@ -7,7 +7,10 @@
 
 #include "mote/base.h"
 #include "mote/conv.h"
+#include "mote/elementwise.h"
 #include "mote/math.h"
+#include "mote/pool.h"
+#include "mote/softmax.h"
 
 namespace mote {
 
@@ -297,6 +300,152 @@ void qmatmul_runtime_scales(const QMatMulParams& p, const A* MOTE_RESTRICT a, co
     const float scale = *a_scale * b_scale[p.requant_count == 1 ? 0 : j] / *y_scale;
     y[at] = requantize_float<Y>(acc, scale, yz, p.act_min, p.act_max);
   });
+}
+
+// Quantized addition as TFLite's int8 ADD computes it: both inputs shifted left by
+// `left_shift` bits of headroom, rescaled to a common scale (twice the larger input scale),
+// summed, and rescaled to the output. Multipliers and shifts come from the compiler.
+struct QAddParams {
+  BroadcastParams broadcast;
+  int32_t a_zero, b_zero, y_zero;
+  int32_t left_shift;
+  int32_t a_multiplier, a_shift;
+  int32_t b_multiplier, b_shift;
+  int32_t y_multiplier, y_shift;
+  int32_t act_min, act_max;
+  template <class F>
+  void each(F& f) const {
+    f("broadcast", broadcast);
+    f("a_zero", a_zero);
+    f("b_zero", b_zero);
+    f("y_zero", y_zero);
+    f("left_shift", left_shift);
+    f("a_multiplier", a_multiplier);
+    f("a_shift", a_shift);
+    f("b_multiplier", b_multiplier);
+    f("b_shift", b_shift);
+    f("y_multiplier", y_multiplier);
+    f("y_shift", y_shift);
+    f("act_min", act_min);
+    f("act_max", act_max);
+  }
+};
+
+template <class Q>
+void qadd(const QAddParams& p, const Q* MOTE_RESTRICT a, const Q* MOTE_RESTRICT b, Q* MOTE_RESTRICT y) {
+  const int32_t headroom = int32_t{1} << p.left_shift;
+  for_each_broadcast(p.broadcast, [&](int32_t o, int32_t ia, int32_t ib, int32_t) {
+    const int32_t sa = requantize((static_cast<int32_t>(a[ia]) - p.a_zero) * headroom, p.a_multiplier, p.a_shift);
+    const int32_t sb = requantize((static_cast<int32_t>(b[ib]) - p.b_zero) * headroom, p.b_multiplier, p.b_shift);
+    y[o] = saturate_to<Q>(requantize(sa + sb, p.y_multiplier, p.y_shift) + p.y_zero, p.act_min, p.act_max);
+  });
+}
+
+// Quantized average pooling over the taps inside the input. With equal input and output
+// quantization (`same_quantization`) the sum of raw values is divided with rounding half away
+// from zero, as TFLite Micro does; otherwise the zero-point-corrected sum is rescaled by
+// x_scale / y_scale (multiplier, shift) before the division.
+struct QPoolParams {
+  PoolParams pool;
+  int32_t same_quantization;
+  int32_t x_zero, y_zero;
+  int32_t multiplier, shift;
+  int32_t act_min, act_max;
+  template <class F>
+  void each(F& f) const {
+    f("pool", pool);
+    f("same_quantization", same_quantization);
+    f("x_zero", x_zero);
+    f("y_zero", y_zero);
+    f("multiplier", multiplier);
+    f("shift", shift);
+    f("act_min", act_min);
+    f("act_max", act_max);
+  }
+};
+
+inline int32_t rounded_divide(int32_t sum, int32_t count) {
+  return sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+}
+
+template <class Q>
+void qaverage_pool(const QPoolParams& q, const Q* MOTE_RESTRICT x, Q* MOTE_RESTRICT y) {
+  const PoolParams& p = q.pool;
+  for_each_window(p, [&](int64_t in_base, int64_t out, int32_t d0, int32_t h0, int32_t w0, int32_t) {
+    int32_t sum = 0, count = 0;
+    for (int32_t kd = 0; kd < p.kernel[0]; ++kd) {
+      const int32_t d = d0 + kd * p.dilation[0];
+      if (d < 0 || d >= p.in_size[0]) continue;
+      for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
+        const int32_t h = h0 + kh * p.dilation[1];
+        if (h < 0 || h >= p.in_size[1]) continue;
+        for (int32_t kw = 0; kw < p.kernel[2]; ++kw) {
+          const int32_t w = w0 + kw * p.dilation[2];
+          if (w < 0 || w >= p.in_size[2]) continue;
+          sum += static_cast<int32_t>(x[in_base + (d * p.in_size[1] + h) * p.in_size[2] + w]);
+          ++count;
+        }
+      }
+    }
+    int32_t v = q.y_zero;
+    if (count > 0)
+      v = q.same_quantization ? rounded_divide(sum, count)
+                              : rounded_divide(requantize(sum - count * q.x_zero, q.multiplier, q.shift), count) + q.y_zero;
+    y[out] = saturate_to<Q>(v, q.act_min, q.act_max);
+  });
+}
+
+// Quantized softmax along one axis, integer-only: exp_table[d] = exp(-d * x_scale) in Q20 for
+// the distance d from the row maximum (an 8-bit input has 256 distances), so
+// y = round(exp / sum / y_scale) + y_zero with 1 / y_scale in Q16 (`inverse_scale_q16`).
+struct QSoftmaxParams {
+  SoftmaxParams softmax;
+  int32_t inverse_scale_q16;
+  int32_t y_zero;
+  template <class F>
+  void each(F& f) const {
+    f("softmax", softmax);
+    f("inverse_scale_q16", inverse_scale_q16);
+    f("y_zero", y_zero);
+  }
+};
+
+template <class Q>
+void qsoftmax(const QSoftmaxParams& q, const Q* MOTE_RESTRICT x, const int32_t* MOTE_RESTRICT exp_table, Q* MOTE_RESTRICT y) {
+  const SoftmaxParams& p = q.softmax;
+  for (int32_t o = 0; o < p.outer; ++o)
+    for (int32_t i = 0; i < p.inner; ++i) {
+      const int64_t base = static_cast<int64_t>(o) * p.length * p.inner + i;
+      int32_t top = x[base];
+      for (int32_t k = 1; k < p.length; ++k) {
+        const int32_t v = x[base + static_cast<int64_t>(k) * p.inner];
+        top = v > top ? v : top;
+      }
+      int64_t sum = 0;
+      for (int32_t k = 0; k < p.length; ++k) sum += exp_table[top - x[base + static_cast<int64_t>(k) * p.inner]];
+      const int64_t denominator = sum * 65536;
+      for (int32_t k = 0; k < p.length; ++k) {
+        const int64_t at = base + static_cast<int64_t>(k) * p.inner;
+        const int64_t numerator = static_cast<int64_t>(exp_table[top - x[at]]) * q.inverse_scale_q16;
+        const int32_t v = static_cast<int32_t>((numerator + denominator / 2) / denominator) + q.y_zero;
+        y[at] = saturate_to<Q>(v, numeric_limits<Q>::lowest(), numeric_limits<Q>::max());
+      }
+    }
+}
+
+// Any function of one 8-bit input as a 256-entry table computed by the compiler (quantized
+// Sigmoid, Tanh, LeakyRelu, ...): y = table[x - lowest(X)].
+struct LookupParams {
+  int32_t count;
+  template <class F>
+  void each(F& f) const {
+    f("count", count);
+  }
+};
+
+template <class X, class Y>
+void lookup_table(const LookupParams& p, const X* MOTE_RESTRICT x, const Y* MOTE_RESTRICT table, Y* MOTE_RESTRICT y) {
+  for (int32_t i = 0; i < p.count; ++i) y[i] = table[static_cast<int32_t>(x[i]) - numeric_limits<X>::lowest()];
 }
 
 }  // namespace mote

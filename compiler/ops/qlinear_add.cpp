@@ -1,0 +1,67 @@
+// com.microsoft.QLinearAdd (ONNX Runtime's quantized Add, and what fuse_qdq makes of a
+// quantized Add): A, A_scale, A_zero_point, B, B_scale, B_zero_point, C_scale, C_zero_point,
+// numpy broadcasting. Integer-only, computed as TFLite's int8 ADD (see mote::qadd) so results
+// match TFLite Micro bit for bit.
+#include <algorithm>
+
+#include "compiler/ops/broadcast.h"
+#include "compiler/ops/kernel_types.h"
+#include "compiler/ops/op_def.h"
+#include "compiler/ops/quant_math.h"
+#include "mote/quantized.h"
+
+namespace mote::ops {
+namespace {
+
+using QuantTypes = TypeList<int8_t, uint8_t>;
+constexpr size_t kA = 0, kAScale = 1, kAZero = 2, kB = 3, kBScale = 4, kBZero = 5, kCScale = 6, kCZero = 7;
+constexpr int32_t kLeftShift = 20;  // TFLite's headroom for 8-bit inputs
+
+void infer(InferContext& c) {
+  c.require_inputs(7, 8);
+  c.require_outputs(1, 1);
+  c.require_dtype(kA, dtype_set<QuantTypes>());
+  c.require_same_dtype(kA, kB);
+  for (size_t zero : {kAZero, kBZero, kCZero})
+    if (c.has_input(zero)) c.require_same_dtype(kA, zero);
+  for (size_t scale : {kAScale, kBScale, kCScale}) {
+    c.require_dtype(scale, DTypeSet{DType::Float32});
+    if (c.shape(scale).numel() != 1) c.unsupported("only per-tensor quantization is supported");
+    if (!c.known_input(scale)) c.unsupported("scales must be known at compile time");
+  }
+  for (size_t zero : {kAZero, kBZero, kCZero})
+    if (c.has_input(zero) && (c.shape(zero).numel() != 1 || !c.known_input(zero)))
+      c.unsupported("zero points must be scalars known at compile time");
+  Shape out;
+  if (!broadcast_shapes(c.shape(kA), c.shape(kB), out))
+    c.invalid("cannot broadcast shapes " + c.shape(kA).to_string() + " and " + c.shape(kB).to_string());
+  c.set_output(0, c.dtype(kA), out);
+}
+
+std::vector<KernelCall> lower(LowerContext& c) {
+  QAddParams p{};
+  p.broadcast = make_broadcast_params(c.output(0).shape, {c.input(kA).shape, c.input(kB).shape});
+  p.a_zero = scalar_zero(c.known_input(kAZero));
+  p.b_zero = scalar_zero(c.known_input(kBZero));
+  p.y_zero = scalar_zero(c.known_input(kCZero));
+  p.left_shift = kLeftShift;
+  const double a_scale = scalar_scale(c.constant_input(kAScale)), b_scale = scalar_scale(c.constant_input(kBScale)),
+               y_scale = scalar_scale(c.constant_input(kCScale));
+  const double twice_max_input_scale = 2 * std::max(a_scale, b_scale);
+  quantize_multiplier(a_scale / twice_max_input_scale, p.a_multiplier, p.a_shift);
+  quantize_multiplier(b_scale / twice_max_input_scale, p.b_multiplier, p.b_shift);
+  quantize_multiplier(twice_max_input_scale / (static_cast<double>(int64_t{1} << kLeftShift) * y_scale), p.y_multiplier, p.y_shift);
+  return {dispatch_in<QuantTypes>(c.input(kA).dtype, [&](auto tag) {
+    using Q = typename decltype(tag)::type;
+    const auto [lo, hi] = std::pair<int32_t, int32_t>{numeric_limits<Q>::lowest(), numeric_limits<Q>::max()};
+    std::tie(p.act_min, p.act_max) = quantized_activation_range(c.node().activation, static_cast<float>(y_scale), p.y_zero, lo, hi);
+    return bind_kernel("mote/quantized.h", "mote::qadd<" + cpp_type<Q>() + ">", "mote::QAddParams", p, &mote::qadd<Q>,
+                       {KernelArg::input(kA), KernelArg::input(kB), KernelArg::output(0)});
+  })};
+}
+
+}  // namespace
+
+extern const OpDef kQLinearAdd = {"com.microsoft", "QLinearAdd", make_attrs<NoAttrs>, infer, lower, {}};
+
+}  // namespace mote::ops
