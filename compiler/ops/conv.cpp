@@ -42,6 +42,24 @@ std::string plan_convolution(const ConvAttrs& a, const Shape& x, const Shape& w,
 
 namespace {
 
+bool all_equal(const int32_t (&values)[3], int32_t expected) {
+  return values[0] == expected && values[1] == expected && values[2] == expected;
+}
+
+}  // namespace
+
+InPlaceConv in_place_form(const ConvParams& p) {
+  const int64_t in_plane = int64_t{p.in_size[0]} * p.in_size[1] * p.in_size[2];
+  const int64_t out_plane = int64_t{p.out_size[0]} * p.out_size[1] * p.out_size[2];
+  if (p.groups == p.in_channels && p.out_channels == p.in_channels && out_plane <= in_plane) return InPlaceConv::Depthwise;
+  if (p.groups == 1 && all_equal(p.kernel, 1) && all_equal(p.stride, 1) && all_equal(p.pad_begin, 0) && out_plane == in_plane &&
+      (p.batch == 1 || p.out_channels <= p.in_channels))
+    return InPlaceConv::Pointwise;
+  return InPlaceConv::None;
+}
+
+namespace {
+
 void infer(InferContext& c) {
   c.require_inputs(2, 3);
   c.require_outputs(1, 1);
@@ -58,10 +76,6 @@ void infer(InferContext& c) {
   c.set_output(0, c.dtype(0), out);
 }
 
-bool all_equal(const int32_t (&values)[3], int32_t expected) {
-  return values[0] == expected && values[1] == expected && values[2] == expected;
-}
-
 // Depthwise and 1x1 convolutions get kernels that can overwrite their input (the planner
 // decides whether they do); the others the general loop nest.
 std::vector<KernelCall> lower(LowerContext& c) {
@@ -70,10 +84,8 @@ std::vector<KernelCall> lower(LowerContext& c) {
   plan_convolution(c.attrs<ConvAttrs>(), c.input(0).shape, c.input(1).shape, out, p);
   p.activation = activation_params(c.node());
   const int64_t in_plane = int64_t{p.in_size[0]} * p.in_size[1] * p.in_size[2];
-  const int64_t out_plane = int64_t{p.out_size[0]} * p.out_size[1] * p.out_size[2];
-  const bool depthwise = p.groups == p.in_channels && p.out_channels == p.in_channels && out_plane <= in_plane;
-  const bool pointwise = p.groups == 1 && all_equal(p.kernel, 1) && all_equal(p.stride, 1) && all_equal(p.pad_begin, 0) &&
-                         out_plane == in_plane && (p.batch == 1 || p.out_channels <= p.in_channels);
+  const InPlaceConv form = in_place_form(p);
+  const bool depthwise = form == InPlaceConv::Depthwise, pointwise = form == InPlaceConv::Pointwise;
   const std::vector<KernelArg> args{KernelArg::input(0), KernelArg::input(1), KernelArg::input(2), KernelArg::output(0)};
   return {dispatch_in<FloatTypes>(c.input(0).dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;

@@ -43,4 +43,10 @@ struct ConvTransposeAttrs : AttrsOf<ConvTransposeAttrs> {
 // and the fused integer convolutions share them). Returns "" or what is wrong.
 std::string plan_convolution(const ConvAttrs& a, const Shape& x, const Shape& w, Shape& out, ConvParams& params);
 
+// Convolutions with kernels that may overwrite their input (the planner decides whether they
+// do): depthwise ones whose output plane is no larger than the input plane, and 1x1 ones
+// (stride 1, no padding) for one image or that do not widen the channels.
+enum class InPlaceConv { None, Depthwise, Pointwise };
+InPlaceConv in_place_form(const ConvParams& p);
+
 }  // namespace mote::ops

@@ -118,10 +118,26 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
         const std::string types = cpp_type<X>() + ", " + cpp_type<W>() + ", " + cpp_type<Y>() + ">";
         if (constant_scales) {
           auto [multiplier, shift] = channel_multipliers(c.constant_input(kQxScale), c.constant_input(kQwScale), c.constant_input(kQyScale));
-          return bind_kernel("mote/quantized.h", "mote::qconv<" + types, "mote::QConvParams", q, &mote::qconv<X, W, Y>,
-                             {KernelArg::input(kQx), KernelArg::input(kQxZero), KernelArg::input(kQw), KernelArg::input(kQwZero),
-                              KernelArg::input(kQBias), KernelArg::constant_tensor(multiplier), KernelArg::constant_tensor(shift),
-                              KernelArg::input(kQyZero), KernelArg::output(0)});
+          std::vector<KernelArg> args{KernelArg::input(kQx),   KernelArg::input(kQxZero),
+                                      KernelArg::input(kQw),   KernelArg::input(kQwZero),
+                                      KernelArg::input(kQBias), KernelArg::constant_tensor(multiplier),
+                                      KernelArg::constant_tensor(shift), KernelArg::input(kQyZero),
+                                      KernelArg::output(0)};
+          const InPlaceConv form = in_place_form(q.conv);
+          if (form == InPlaceConv::None)
+            return bind_kernel("mote/quantized.h", "mote::qconv<" + types, "mote::QConvParams", q, &mote::qconv<X, W, Y>, args);
+          // Depthwise and 1x1 convolutions may overwrite their input, as their float forms.
+          args.push_back(KernelArg::scratch(0));
+          const bool depthwise = form == InPlaceConv::Depthwise;
+          KernelCall call = depthwise ? bind_kernel("mote/quantized.h", "mote::qdepthwise_conv_in_place<" + types, "mote::QConvParams", q,
+                                                    &mote::qdepthwise_conv_in_place<X, W, Y>, args)
+                                      : bind_kernel("mote/quantized.h", "mote::qpointwise_conv_in_place<" + types, "mote::QConvParams", q,
+                                                    &mote::qpointwise_conv_in_place<X, W, Y>, args);
+          const int64_t in_plane = int64_t{q.conv.in_size[0]} * q.conv.in_size[1] * q.conv.in_size[2];
+          call.scratch_bytes = {depthwise ? in_plane * static_cast<int64_t>(sizeof(X))
+                                          : int64_t{q.conv.in_channels} * static_cast<int64_t>(sizeof(int32_t))};
+          call.in_place = {{kQx, 0}};
+          return call;
         }
         return bind_kernel("mote/quantized.h", "mote::qconv_runtime_scales<" + types, "mote::QConvParams", q,
                            &mote::qconv_runtime_scales<X, W, Y>,

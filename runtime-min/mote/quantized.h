@@ -111,6 +111,8 @@ struct QConvParams {
   }
 };
 
+// Channels innermost: every tap inside the input sums its cin_g products in one tight loop
+// (1x1 convolutions are then one loop over the input channels).
 template <class X, class W, class Store>
 inline void qconv_accumulate(const QConvParams& q, const X* MOTE_RESTRICT x, int32_t x_zero, const W* MOTE_RESTRICT w,
                              const W* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, Store store) {
@@ -137,21 +139,19 @@ inline void qconv_accumulate(const QConvParams& q, const X* MOTE_RESTRICT x, int
             conv_tap_range(ow, p.stride[2], p.pad_begin[2], p.dilation[2], p.kernel[2], p.in_size[2], kw0, kw1);
             const int32_t id0 = od * p.stride[0] - p.pad_begin[0], ih0 = oh * p.stride[1] - p.pad_begin[1],
                           iw0 = ow * p.stride[2] - p.pad_begin[2];
-            // Padding taps read the input zero point, i.e. contribute 0 after the subtraction.
+            // Padding taps are skipped: they read the input zero point, i.e. contribute 0.
             int32_t acc = bias ? bias[m] : 0;
-            for (int32_t c = 0; c < cin_g; ++c) {
-              const X* xc = xg + static_cast<int64_t>(c) * in_plane;
-              const W* wc = wm + static_cast<int64_t>(c) * k_plane;
-              for (int32_t kd = kd0; kd < kd1; ++kd) {
-                const int32_t id = id0 + kd * p.dilation[0];
-                for (int32_t kh = kh0; kh < kh1; ++kh) {
-                  const int32_t row = (id * p.in_size[1] + ih0 + kh * p.dilation[1]) * p.in_size[2] + iw0;
-                  const W* wrow = wc + (kd * p.kernel[1] + kh) * p.kernel[2];
-                  for (int32_t kw = kw0; kw < kw1; ++kw)
-                    acc += (static_cast<int32_t>(xc[row + kw * p.dilation[2]]) - x_zero) * (static_cast<int32_t>(wrow[kw]) - wz);
+            for (int32_t kd = kd0; kd < kd1; ++kd)
+              for (int32_t kh = kh0; kh < kh1; ++kh) {
+                const int32_t row = ((id0 + kd * p.dilation[0]) * p.in_size[1] + ih0 + kh * p.dilation[1]) * p.in_size[2] + iw0;
+                const W* wrow = wm + (kd * p.kernel[1] + kh) * p.kernel[2];
+                for (int32_t kw = kw0; kw < kw1; ++kw) {
+                  const X* xc = xg + row + kw * p.dilation[2];
+                  const W* wc = wrow + kw;
+                  for (int32_t c = 0; c < cin_g; ++c, xc += in_plane, wc += k_plane)
+                    acc += (static_cast<int32_t>(*xc) - x_zero) * (static_cast<int32_t>(*wc) - wz);
                 }
               }
-            }
             store(out_base + (od * p.out_size[1] + oh) * p.out_size[2] + ow, m, acc);
           }
         }
@@ -183,6 +183,58 @@ void qconv(const QConvParams& q, const X* MOTE_RESTRICT x, const X* MOTE_RESTRIC
     const int32_t c = q.requant_count == 1 ? 0 : m;
     y[at] = saturate_to<Y>(requantize(acc, multiplier[c], shift[c]) + yz, q.act_min, q.act_max);
   });
+}
+
+// Depthwise quantized convolution (groups == channels) that may run in place (y == x) when an
+// output plane is no larger than an input plane: each input plane is copied to `plane` first,
+// as mote::depthwise_conv_in_place does for float.
+template <class X, class W, class Y>
+void qdepthwise_conv_in_place(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, const W* MOTE_RESTRICT w,
+                              const W* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
+                              const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* y, X* MOTE_RESTRICT plane) {
+  const ConvParams& p = q.conv;
+  const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
+  const int32_t out_plane = p.out_size[0] * p.out_size[1] * p.out_size[2];
+  const int32_t k_plane = p.kernel[0] * p.kernel[1] * p.kernel[2];
+  QConvParams single = q;
+  single.conv.batch = 1;
+  single.conv.in_channels = single.conv.out_channels = single.conv.groups = 1;
+  single.weight_zero_count = q.weight_zero_count ? 1 : 0;
+  single.requant_count = 1;
+  for (int64_t i = 0; i < static_cast<int64_t>(p.batch) * p.in_channels; ++i) {
+    const int32_t c = static_cast<int32_t>(i % p.in_channels);
+    const int32_t r = q.requant_count == 1 ? 0 : c;
+    for (int32_t k = 0; k < in_plane; ++k) plane[k] = x[i * in_plane + k];
+    qconv(single, plane, x_zero, w + static_cast<int64_t>(c) * k_plane, w_zero ? w_zero + (q.weight_zero_count == 1 ? 0 : c) : w_zero,
+          bias ? bias + c : bias, multiplier + r, shift + r, y_zero, y + i * out_plane);
+  }
+}
+
+// 1x1 quantized convolution (stride 1, no padding, one group) that may run in place (y == x),
+// like mote::pointwise_conv_in_place: each pixel's zero-point-corrected inputs are gathered
+// into `pixel` before its outputs are written; weights are read contiguously.
+template <class X, class W, class Y>
+void qpointwise_conv_in_place(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, const W* MOTE_RESTRICT w,
+                              const W* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
+                              const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* y, int32_t* MOTE_RESTRICT pixel) {
+  const ConvParams& p = q.conv;
+  const int64_t size = static_cast<int64_t>(p.in_size[0]) * p.in_size[1] * p.in_size[2];
+  const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
+  for (int64_t n = 0; n < p.batch; ++n) {
+    const X* xn = x + n * p.in_channels * size;
+    Y* yn = y + n * p.out_channels * size;
+    for (int64_t i = 0; i < size; ++i) {
+      for (int32_t c = 0; c < p.in_channels; ++c) pixel[c] = static_cast<int32_t>(xn[c * size + i]) - xz;
+      for (int32_t m = 0; m < p.out_channels; ++m) {
+        const W* wm = w + static_cast<int64_t>(m) * p.in_channels;
+        const int32_t wz = q.weight_zero_count ? static_cast<int32_t>(w_zero[q.weight_zero_count == 1 ? 0 : m]) : 0;
+        int32_t acc = bias ? bias[m] : 0;
+        for (int32_t c = 0; c < p.in_channels; ++c) acc += pixel[c] * (static_cast<int32_t>(wm[c]) - wz);
+        const int32_t r = q.requant_count == 1 ? 0 : m;
+        yn[m * size + i] = saturate_to<Y>(requantize(acc, multiplier[r], shift[r]) + yz, q.act_min, q.act_max);
+      }
+    }
+  }
 }
 
 // acc * scale, rounded half to even, plus the zero point, saturated: requantization in float
