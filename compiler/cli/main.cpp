@@ -2,6 +2,9 @@
 // 2 bad usage (options, files), 3 a RAM/flash budget is exceeded, 70 internal error (a bug).
 #include <CLI/CLI.hpp>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -38,7 +41,22 @@ struct CompileArgs {
   bool io_in_arena = false;
   int64_t max_ram = 0;
   int64_t arena_align = 16;
+  std::string quantize;
+  std::string calibration;
+  std::string observer = "minmax";
+  double percentile = 99.99;
+  std::vector<std::string> keep_float;
 };
+
+void print_quantization(const QuantizeReport& q, bool verbose) {
+  std::cout << "  int8    " << q.quantized_tensors << " activations and " << q.quantized_weights << " weight tensors quantized, calibrated on "
+            << q.samples << " samples\n";
+  for (const TensorError& e : q.outputs) std::cout << "  SQNR    output '" << e.name << "': " << fmt::format("{:.1f}", e.sqnr_db) << " dB\n";
+  const size_t shown = verbose ? q.tensors.size() : std::min<size_t>(q.tensors.size(), 3);
+  for (size_t i = 0; i < shown; ++i)
+    std::cout << "  SQNR    " << (i < 3 ? "worst " : "      ") << "'" << q.tensors[i].name << "': " << fmt::format("{:.1f}", q.tensors[i].sqnr_db)
+              << " dB\n";
+}
 
 int run_compile(const CompileArgs& args) {
   auto start = std::chrono::steady_clock::now();
@@ -62,6 +80,19 @@ int run_compile(const CompileArgs& args) {
     auto [name, file] = split_assignment(s, "--const-input");
     options.import.const_inputs.emplace(name, onnx_frontend::read_tensor_file(file));
   }
+  if (!args.quantize.empty()) {
+    if (args.quantize != "int8") throw UserError(ErrorKind::Usage, "--quantize supports int8, not '" + args.quantize + "'");
+    if (args.calibration.empty()) throw UserError(ErrorKind::Usage, "--quantize int8 needs --calibration DATA (.npy, .npz or a folder of .pb sets)");
+    options.quantize_int8 = true;
+    options.calibration = args.calibration;
+    options.quantize.observer = args.observer == "percentile" ? QuantizeOptions::Observer::Percentile
+                                : args.observer == "entropy"  ? QuantizeOptions::Observer::Entropy
+                                                              : QuantizeOptions::Observer::MinMax;
+    options.quantize.percentile = args.percentile;
+    options.quantize.keep_float.insert(args.keep_float.begin(), args.keep_float.end());
+  } else if (!args.calibration.empty()) {
+    throw UserError(ErrorKind::Usage, "--calibration is only used with --quantize int8");
+  }
   options.pipeline.dump_after.insert(args.dump_after.begin(), args.dump_after.end());
   options.pipeline.disabled.insert(args.disabled.begin(), args.disabled.end());
   options.pipeline.dump = &std::cerr;
@@ -84,8 +115,9 @@ int run_compile(const CompileArgs& args) {
             << " in file order, without sharing; arena/bound " << ratio(result.code.arena_bytes, m.bound_schedule) << "\n"
             << "  I/O     " << (options.passes.io_in_arena ? std::string("in the arena") : std::to_string(m.io_bytes) + " bytes of input and output buffers (the caller's)")
             << "; RAM in all " << result.code.arena_bytes + m.io_bytes << " bytes\n"
-            << "  weights " << result.code.weights_bytes << " bytes\n"
-            << "  wrote " << result.code.files.size() << " files to " << args.output << " in " << seconds << " s\n";
+            << "  weights " << result.code.weights_bytes << " bytes\n";
+  if (result.quantization) print_quantization(*result.quantization, args.verbose);
+  std::cout << "  wrote " << result.code.files.size() << " files to " << args.output << " in " << seconds << " s\n";
   if (args.memory_table) std::cout << format_tensor_table(arena_tensors(*result.graph));
   if (!args.report.empty()) {
     std::ofstream report(args.report, std::ios::binary);
@@ -137,6 +169,13 @@ int main(int argc, char** argv) {
   compile->add_flag("--no-in-place", compile_args.no_in_place, "never let an op overwrite its input (for comparison)");
   compile->add_flag("--memory-table", compile_args.memory_table, "print every arena tensor with its offset, size and lifetime");
   compile->add_option("--report", compile_args.report, "FILE: write the compile report (sizes, memory plan, tensors) as JSON");
+  compile->add_option("--quantize", compile_args.quantize, "int8: post-training quantization calibrated on --calibration");
+  compile->add_option("--calibration", compile_args.calibration,
+                      "DATA: representative inputs, a .npy / .npz file (samples along the first axis) or a folder of .pb test sets");
+  compile->add_option("--observer", compile_args.observer, "minmax (default), percentile or entropy: how activation ranges are chosen")
+      ->check(CLI::IsMember({"minmax", "percentile", "entropy"}));
+  compile->add_option("--percentile", compile_args.percentile, "PERCENT: the share of values the percentile observer keeps (99.99)");
+  compile->add_option("--keep-float", compile_args.keep_float, "NODE,...: nodes whose outputs stay float")->delimiter(',');
   compile->add_flag("-v,--verbose", compile_args.verbose, "print what each pass did");
 
   app.add_subcommand("ops", "list the supported operators");

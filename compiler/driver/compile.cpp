@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "compiler/driver/sample_data.h"
 #include "compiler/ir/errors.h"
 #include "frontend/onnx/model_loader.h"
 
@@ -16,6 +17,16 @@ CompileResult compile_model(const CompileOptions& options) {
   result.nodes_imported = static_cast<int>(result.graph->nodes().size());
   PassContext context;
   context.options = options.passes;
+  if (options.quantize_int8) {
+    // Calibrate the float graph as it will run: after the float optimisations, before
+    // activations are fused (their inputs need no quantization of their own).
+    const std::vector<std::vector<Tensor>> samples = load_samples(options.calibration, *result.graph);
+    PipelineOptions float_passes = options.pipeline;
+    float_passes.stop_after = "fold_padding";
+    float_passes.dump_after.clear();
+    run_pipeline(*result.graph, context, float_passes);
+    result.quantization = quantize_int8(*result.graph, samples, options.quantize);
+  }
   run_pipeline(*result.graph, context, options.pipeline);
   result.notes = context.notes;
   if (!options.pipeline.stop_after.empty()) return result;

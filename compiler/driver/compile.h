@@ -4,12 +4,14 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "codegen/codegen.h"
 #include "frontend/onnx/importer.h"
 #include "passes/pipeline.h"
+#include "passes/quantize.h"
 
 namespace mote {
 
@@ -20,6 +22,10 @@ struct CompileOptions {
   PassOptions passes;
   PipelineOptions pipeline;
   bool arena_extern = false;
+  // Post-training int8 quantization (--quantize int8): calibration inputs and how to observe.
+  bool quantize_int8 = false;
+  std::filesystem::path calibration;
+  QuantizeOptions quantize;
 };
 
 struct CompileResult {
@@ -28,6 +34,7 @@ struct CompileResult {
   std::vector<std::string> notes;     // from the passes
   std::vector<std::string> warnings;  // from loading
   int nodes_imported = 0;
+  std::optional<QuantizeReport> quantization;  // with --quantize
 };
 
 // Loads, imports, optimises, plans and generates code; writes nothing. Throws UserError for

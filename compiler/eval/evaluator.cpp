@@ -113,11 +113,13 @@ bool fold_to_constant(Graph& graph, Value* value) {
   return true;
 }
 
-std::vector<Tensor> evaluate_graph(const Graph& graph, const std::vector<Tensor>& inputs) {
+std::vector<Tensor> evaluate_graph(const Graph& graph, const std::vector<Tensor>& inputs, const ValueObserver& observe) {
   MOTE_CHECK(inputs.size() == graph.inputs.size(), "evaluate_graph: wrong input count");
   std::unordered_map<const Value*, TensorPtr> env;
-  for (size_t i = 0; i < inputs.size(); ++i)
+  for (size_t i = 0; i < inputs.size(); ++i) {
     env[graph.inputs[i]] = std::make_shared<const Tensor>(inputs[i]);
+    if (observe) observe(*graph.inputs[i], inputs[i]);
+  }
   auto lookup = [&](const Value* v) -> const Tensor* {
     if (!v) return nullptr;
     if (v->is_constant()) return v->constant.get();
@@ -130,7 +132,10 @@ std::vector<Tensor> evaluate_graph(const Graph& graph, const std::vector<Tensor>
     for (const Value* v : node->inputs) in.push_back(lookup(v));
     std::vector<TensorPtr> out = evaluate_node(*node, in);
     for (size_t i = 0; i < out.size(); ++i)
-      if (node->outputs[i]) env[node->outputs[i]] = out[i];
+      if (node->outputs[i]) {
+        env[node->outputs[i]] = out[i];
+        if (observe) observe(*node->outputs[i], *out[i]);
+      }
   }
   std::vector<Tensor> results;
   for (const Value* v : graph.outputs) results.push_back(*lookup(v));

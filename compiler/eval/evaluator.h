@@ -3,6 +3,7 @@
 // before/after checks in pass tests.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ std::vector<TensorPtr> evaluate_node(const Node& node, const std::vector<const T
 bool fold_to_constant(Graph& graph, Value* value);
 
 // Runs the whole graph on the given inputs (graph input order); returns the outputs.
-std::vector<Tensor> evaluate_graph(const Graph& graph, const std::vector<Tensor>& inputs);
+// `observe`, when given, sees every graph input and node output as it is computed
+// (calibration, per-tensor error reports).
+using ValueObserver = std::function<void(const Value&, const Tensor&)>;
+std::vector<Tensor> evaluate_graph(const Graph& graph, const std::vector<Tensor>& inputs, const ValueObserver& observe = {});
 
 }  // namespace mote

@@ -1,0 +1,322 @@
+#include "passes/quantize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "compiler/eval/evaluator.h"
+#include "compiler/ops/gemm.h"
+#include "compiler/ops/op_def.h"
+#include "compiler/ops/quantize.h"
+#include "passes/passes.h"
+#include "passes/rewrite.h"
+
+namespace mote {
+namespace {
+
+constexpr int kHistogramBins = 2048;
+
+// What calibration saw of one tensor.
+struct Observed {
+  float lo = std::numeric_limits<float>::infinity();
+  float hi = -std::numeric_limits<float>::infinity();
+  std::vector<double> histogram;  // of |x| over [0, max(|lo|, |hi|)]
+  double magnitude() const { return std::max(std::fabs(lo), std::fabs(hi)); }
+};
+
+// The magnitude below which `share` of the observed values lie.
+double percentile_threshold(const Observed& o, double share) {
+  double total = 0;
+  for (double h : o.histogram) total += h;
+  double seen = 0;
+  const double width = o.magnitude() / kHistogramBins;
+  for (int i = 0; i < kHistogramBins; ++i) {
+    seen += o.histogram[static_cast<size_t>(i)];
+    if (seen >= share * total) return (i + 1) * width;
+  }
+  return o.magnitude();
+}
+
+// The clipping threshold minimising the KL divergence between the observed distribution of
+// |x| and its 128-level quantization (the calibration TensorRT popularised).
+double entropy_threshold(const Observed& o) {
+  const int levels = 128;
+  const double width = o.magnitude() / kHistogramBins;
+  double best = std::numeric_limits<double>::infinity();
+  int best_bins = kHistogramBins;
+  for (int bins = levels; bins <= kHistogramBins; bins += 16) {
+    std::vector<double> p(o.histogram.begin(), o.histogram.begin() + bins);
+    for (int i = bins; i < kHistogramBins; ++i) p.back() += o.histogram[static_cast<size_t>(i)];
+    double total = 0;
+    for (double v : p) total += v;
+    if (total <= 0) continue;
+    // Q: each of `levels` groups of P's bins spread evenly over the group's non-empty bins.
+    std::vector<double> q(p.size(), 0.0);
+    for (int l = 0; l < levels; ++l) {
+      const int begin = l * bins / levels, end = (l + 1) * bins / levels;
+      double mass = 0;
+      int nonzero = 0;
+      for (int i = begin; i < end; ++i) {
+        mass += p[static_cast<size_t>(i)];
+        nonzero += p[static_cast<size_t>(i)] > 0;
+      }
+      for (int i = begin; i < end; ++i)
+        if (p[static_cast<size_t>(i)] > 0) q[static_cast<size_t>(i)] = mass / nonzero;
+    }
+    double kl = 0;
+    for (size_t i = 0; i < p.size(); ++i)
+      if (p[i] > 0) kl += p[i] / total * std::log((p[i] / total) / (q[i] / total));
+    if (kl < best) {
+      best = kl;
+      best_bins = bins;
+    }
+  }
+  return best_bins * width;
+}
+
+struct Quantization {
+  float scale = 1.0f;
+  int8_t zero = 0;
+};
+
+// Asymmetric int8 over [lo, hi] widened to include 0 (so zero padding and Relu are exact).
+Quantization activation_quantization(double lo, double hi) {
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  Quantization q;
+  if (hi - lo <= 0) return q;
+  q.scale = static_cast<float>((hi - lo) / 255.0);
+  q.zero = static_cast<int8_t>(std::clamp(std::round(-128.0 - lo / static_cast<double>(q.scale)), -128.0, 127.0));
+  return q;
+}
+
+TensorPtr scalar_tensor(float v) { return std::make_shared<const Tensor>(Tensor::scalar<float>(v)); }
+TensorPtr scalar_tensor(int8_t v) { return std::make_shared<const Tensor>(Tensor::scalar<int8_t>(v)); }
+
+struct QdqOpDefs {
+  const OpDef* quantize = find_op("", "QuantizeLinear");
+  const OpDef* dequantize = find_op("", "DequantizeLinear");
+};
+
+std::unique_ptr<Attrs> axis_attrs(int axis) {
+  auto attrs = std::make_unique<ops::QuantizeAttrs>();
+  attrs->axis = axis;
+  return attrs;
+}
+
+// Node after which a value is available: its producer, or before the first node (inputs).
+const Node* insertion_point(const Graph& graph, const Value* value) {
+  const auto& nodes = graph.nodes();
+  if (!value->producer) return nodes.empty() ? nullptr : nodes.front().get();
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (nodes[i].get() == value->producer) return i + 1 < nodes.size() ? nodes[i + 1].get() : nullptr;
+  return nullptr;
+}
+
+struct QdqValues {
+  Value* integer;
+  Value* dequantized;  // what the value's readers now read
+};
+
+// `value` becomes QuantizeLinear -> DequantizeLinear of itself: its readers (and the graph
+// outputs) see the dequantized value, under the same name unless it is a graph input.
+QdqValues insert_qdq(Graph& graph, const QdqOpDefs& ops, Value* value, const Quantization& q) {
+  const Node* before = insertion_point(graph, value);
+  Value* scale = graph.add_constant(value->name + "_scale", scalar_tensor(q.scale));
+  Value* zero = graph.add_constant(value->name + "_zero_point", scalar_tensor(q.zero));
+  Value* integer = graph.add_value(value->name + "_q", DType::Int8, value->shape);
+  if (graph.is_graph_input(value)) {
+    Value* dequantized = graph.add_value(value->name + "_dq", DType::Float32, value->shape);
+    graph.replace_uses(value, dequantized);
+    graph.add_node(ops.quantize, value->name + "_quantize", nullptr, {value, scale, zero}, {integer}, 13, before);
+    graph.add_node(ops.dequantize, value->name + "_dequantize", nullptr, {integer, scale, zero}, {dequantized}, 13, before);
+    return {integer, dequantized};
+  }
+  // The producer now writes a fresh float value; `value` is the dequantized one.
+  Node* producer = value->producer;
+  Value* raw = graph.add_value(value->name + "_float", DType::Float32, value->shape);
+  std::replace(producer->outputs.begin(), producer->outputs.end(), value, raw);
+  raw->producer = producer;
+  graph.add_node(ops.quantize, value->name + "_quantize", nullptr, {raw, scale, zero}, {integer}, 13, before);
+  graph.add_node(ops.dequantize, value->name + "_dequantize", nullptr, {integer, scale, zero}, {value}, 13, before);
+  return {integer, value};
+}
+
+// Constant float weights -> DequantizeLinear of symmetric int8 per slice along `axis`.
+void quantize_weights(Graph& graph, const QdqOpDefs& ops, Node& node, size_t input, int axis) {
+  Value* w = node.inputs[input];
+  const Shape& shape = w->shape;
+  const int64_t channels = shape[axis], inner = shape.numel(axis + 1, shape.rank()), outer = shape.numel(0, axis);
+  const float* values = w->constant->data<float>();
+  std::vector<float> scales(static_cast<size_t>(channels), 0.0f);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t i = 0; i < inner; ++i)
+        scales[static_cast<size_t>(c)] = std::max(scales[static_cast<size_t>(c)], std::fabs(values[(o * channels + c) * inner + i]) / 127.0f);
+  for (float& s : scales)
+    if (!(s > 0.0f)) s = 1.0f;
+  Tensor quantized(DType::Int8, shape);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t i = 0; i < inner; ++i) {
+        const int64_t at = (o * channels + c) * inner + i;
+        quantized.data<int8_t>()[at] =
+            static_cast<int8_t>(std::clamp(std::nearbyint(values[at] / scales[static_cast<size_t>(c)]), -127.0f, 127.0f));
+      }
+  Value* integer = graph.add_constant(w->name + "_q", std::make_shared<const Tensor>(std::move(quantized)));
+  Value* scale = graph.add_constant(w->name + "_scale", std::make_shared<const Tensor>(Tensor::from_values<float>(Shape{channels}, scales)));
+  Value* zero = graph.add_constant(w->name + "_zero_point", std::make_shared<const Tensor>(Tensor(DType::Int8, Shape{channels})));
+  Value* dequantized = graph.add_value(w->name + "_dq", DType::Float32, shape);
+  graph.add_node(ops.dequantize, w->name + "_dequantize", axis_attrs(axis), {integer, scale, zero}, {dequantized}, 13, &node);
+  node.inputs[input] = dequantized;
+}
+
+// The weight input and its output-channel axis, for ops whose integer forms take per-channel
+// weights.
+bool weight_axis(const Node& node, size_t& input, int& axis) {
+  const std::string op = node.op_name();
+  const Value* w = node.input(1);
+  if (!w || !w->is_constant() || w->dtype != DType::Float32) return false;
+  input = 1;
+  if (op == "Conv") axis = 0;
+  else if (op == "Gemm") axis = node.attrs_as<ops::GemmAttrs>().trans_b ? 0 : 1;
+  else if (op == "MatMul" && w->shape.rank() == 2) axis = 1;
+  else return false;
+  return true;
+}
+
+double sqnr_db(double signal, double noise) {
+  if (noise <= 0) return 200.0;  // identical
+  return 10.0 * std::log10(std::max(signal, 1e-30) / noise);
+}
+
+}  // namespace
+
+QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>>& samples, const QuantizeOptions& options) {
+  MOTE_CHECK(!samples.empty(), "quantize_int8: no samples");
+  const QdqOpDefs ops;
+  // Which float values get quantized: inputs and node outputs, except the input of a Relu /
+  // Clip that an integer kernel will apply in its store, and outputs of --keep-float nodes.
+  std::vector<Value*> targets;
+  std::unordered_map<const Value*, std::vector<Node*>> users = graph.users();
+  for (Value* input : graph.inputs)
+    if (input->dtype == DType::Float32) targets.push_back(input);
+  for (const auto& node : graph.nodes()) {
+    if (options.keep_float.count(node->name)) continue;
+    for (Value* out : node->outputs) {
+      if (!out || out->dtype != DType::Float32 || out->is_constant()) continue;
+      const auto& readers = users[out];
+      FusedActivation activation;
+      const bool activation_follows = readers.size() == 1 && !graph.is_graph_output(out) && readers[0]->op->as_activation &&
+                                      readers[0]->op->as_activation(*readers[0], activation) &&
+                                      (activation.kind == FusedActivation::Kind::Relu || activation.kind == FusedActivation::Kind::Clip);
+      if (activation_follows && node->op->quantized_form) continue;
+      targets.push_back(out);
+    }
+  }
+  // Calibration: ranges, then (for percentile and entropy) histograms of magnitudes.
+  std::unordered_map<const Value*, Observed> observed;
+  for (Value* v : targets) observed[v];
+  for (const auto& sample : samples)
+    evaluate_graph(graph, sample, [&](const Value& v, const Tensor& t) {
+      auto it = observed.find(&v);
+      if (it == observed.end()) return;
+      for (int64_t i = 0; i < t.numel(); ++i) {
+        const float x = t.data<float>()[i];
+        if (std::isfinite(x)) it->second.lo = std::min(it->second.lo, x), it->second.hi = std::max(it->second.hi, x);
+      }
+    });
+  if (options.observer != QuantizeOptions::Observer::MinMax) {
+    for (auto& [v, o] : observed) o.histogram.assign(kHistogramBins, 0.0);
+    for (const auto& sample : samples)
+      evaluate_graph(graph, sample, [&](const Value& v, const Tensor& t) {
+        auto it = observed.find(&v);
+        if (it == observed.end() || !(it->second.magnitude() > 0)) return;
+        const double width = it->second.magnitude() / kHistogramBins;
+        for (int64_t i = 0; i < t.numel(); ++i) {
+          const double x = std::fabs(static_cast<double>(t.data<float>()[i]));
+          if (std::isfinite(x)) it->second.histogram[static_cast<size_t>(std::min<double>(x / width, kHistogramBins - 1))] += 1;
+        }
+      });
+  }
+  std::unique_ptr<Graph> reference = graph.clone();
+  QuantizeReport report;
+  report.samples = static_cast<int>(samples.size());
+  std::map<std::string, std::pair<std::string, Quantization>> integer_of;  // float value name -> int8 value name
+  std::unordered_map<const Value*, Quantization> chosen;
+  for (Value* v : targets) {
+    const Observed& o = observed[v];
+    double lo = std::isfinite(o.lo) ? o.lo : 0.0, hi = std::isfinite(o.hi) ? o.hi : 0.0;
+    if (options.observer != QuantizeOptions::Observer::MinMax && o.magnitude() > 0) {
+      const double t = options.observer == QuantizeOptions::Observer::Percentile ? percentile_threshold(o, options.percentile / 100.0)
+                                                                                : entropy_threshold(o);
+      lo = std::max(lo, -t);
+      hi = std::min(hi, t);
+    }
+    Quantization q = activation_quantization(lo, hi);
+    // Ops that only move elements keep their input's quantization (so they run on integers).
+    const Node* producer = v->producer;
+    if (producer && producer->op->traits.selects_elements && chosen.count(producer->inputs[0])) q = chosen[producer->inputs[0]];
+    const std::string name = v->name;
+    const QdqValues inserted = insert_qdq(graph, ops, v, q);
+    chosen[inserted.dequantized] = q;
+    integer_of[name] = {inserted.integer->name, q};
+    ++report.quantized_tensors;
+  }
+  std::vector<Node*> nodes;
+  for (const auto& node : graph.nodes()) nodes.push_back(node.get());
+  for (Node* node : nodes) {
+    size_t input;
+    int axis;
+    if (options.keep_float.count(node->name) || !weight_axis(*node, input, axis)) continue;
+    quantize_weights(graph, ops, *node, input, axis);
+    ++report.quantized_weights;
+  }
+  graph.remove_unused_values();
+  // The integer model's error against the float one, per output and per quantized tensor.
+  std::unique_ptr<Graph> integer = graph.clone();
+  PassContext ignored;
+  fuse_qdq(*integer, ignored);
+  std::map<std::string, std::pair<double, double>> energy;  // name -> signal, noise
+  for (const auto& sample : samples) {
+    std::map<std::string, Tensor> float_values;
+    const std::vector<Tensor> want = evaluate_graph(*reference, sample, [&](const Value& v, const Tensor& t) {
+      if (integer_of.count(v.name)) float_values.emplace(v.name, t);
+    });
+    std::map<std::string, Tensor> integer_values;
+    std::map<std::string, std::string> float_name_of;
+    for (const auto& [name, entry] : integer_of) float_name_of[entry.first] = name;
+    const std::vector<Tensor> got = evaluate_graph(*integer, sample, [&](const Value& v, const Tensor& t) {
+      if (float_name_of.count(v.name) && v.dtype == DType::Int8) integer_values.emplace(float_name_of[v.name], t);
+    });
+    for (size_t k = 0; k < want.size(); ++k) {
+      auto& [signal, noise] = energy["output:" + reference->outputs[k]->name];
+      for (int64_t i = 0; i < want[k].numel(); ++i) {
+        const double w = want[k].as_double(i), g = got[k].as_double(i);
+        signal += w * w;
+        noise += (w - g) * (w - g);
+      }
+    }
+    for (const auto& [name, t] : integer_values) {
+      const auto& ref = float_values.at(name);
+      const Quantization& q = integer_of[name].second;
+      auto& [signal, noise] = energy[name];
+      for (int64_t i = 0; i < t.numel(); ++i) {
+        const double w = ref.as_double(i), g = (t.as_double(i) - q.zero) * static_cast<double>(q.scale);
+        signal += w * w;
+        noise += (w - g) * (w - g);
+      }
+    }
+  }
+  for (const Value* out : reference->outputs) {
+    const auto& [signal, noise] = energy["output:" + out->name];
+    report.outputs.push_back({out->name, sqnr_db(signal, noise)});
+  }
+  for (const auto& [name, e] : energy)
+    if (name.rfind("output:", 0) != 0) report.tensors.push_back({name, sqnr_db(e.first, e.second)});
+  std::sort(report.tensors.begin(), report.tensors.end(), [](const TensorError& a, const TensorError& b) { return a.sqnr_db < b.sqnr_db; });
+  return report;
+}
+
+}  // namespace mote

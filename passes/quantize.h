@@ -1,0 +1,43 @@
+// Post-training int8 quantization of a float graph: calibrate activation ranges on sample
+// inputs with Mote's evaluator, then write the model in QDQ form (the form quantized ONNX
+// models have), which the fuse_qdq pass turns into integer kernels. Activations: asymmetric
+// int8 per tensor; Conv / Gemm / MatMul weights: symmetric int8 per output channel; biases
+// become int32 in fuse_qdq. Ops without an integer kernel stay float between
+// DequantizeLinear and QuantizeLinear.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/graph.h"
+
+namespace mote {
+
+struct QuantizeOptions {
+  enum class Observer { MinMax, Percentile, Entropy };
+  Observer observer = Observer::MinMax;
+  double percentile = 99.99;        // Percentile: the share of values the range keeps
+  std::set<std::string> keep_float;  // node names whose outputs stay float
+};
+
+// Signal-to-quantization-noise ratio of one tensor, float model against int8 model.
+struct TensorError {
+  std::string name;
+  double sqnr_db = 0;
+};
+
+struct QuantizeReport {
+  int samples = 0;
+  int quantized_tensors = 0;
+  int quantized_weights = 0;
+  std::vector<TensorError> outputs;  // graph outputs, in order
+  std::vector<TensorError> tensors;  // every quantized activation, worst first
+};
+
+// Rewrites `graph` (after the float optimisation passes) into QDQ form calibrated on
+// `samples` (each one vector of inputs in graph input order) and reports the error of the
+// integer model against the float one on those samples.
+QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>>& samples, const QuantizeOptions& options);
+
+}  // namespace mote

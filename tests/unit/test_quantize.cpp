@@ -1,0 +1,216 @@
+// Quantization: QDQ graphs (made by quantize_int8 from small float models) against their
+// integer form from fuse_qdq, the sample-data readers, and the digits sample's accuracy.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fstream>
+
+#include "compiler/driver/compile.h"
+#include "compiler/driver/sample_data.h"
+#include "compiler/eval/evaluator.h"
+#include "compiler/ops/op_def.h"
+#include "model_builder.h"
+#include "passes/passes.h"
+#include "passes/quantize.h"
+
+using namespace mote;
+using mote::test::ModelBuilder;
+
+namespace {
+
+std::vector<std::vector<Tensor>> random_samples(const Graph& graph, int count, uint32_t seed) {
+  std::vector<std::vector<Tensor>> samples;
+  for (int s = 0; s < count; ++s) {
+    std::vector<Tensor> inputs;
+    for (const Value* v : graph.inputs)
+      inputs.push_back(Tensor::from_values<float>(v->shape, test::random_floats(static_cast<size_t>(v->shape.numel()), seed++)));
+    samples.push_back(std::move(inputs));
+  }
+  return samples;
+}
+
+int count_op(const Graph& g, const std::string& op) {
+  int n = 0;
+  for (const auto& node : g.nodes()) n += node->op->name == op;
+  return n;
+}
+
+// The graph between its input QuantizeLinear and output DequantizeLinear computes in integers
+// only: no float op is left.
+void check_integer_only(const Graph& g) {
+  for (const auto& node : g.nodes()) {
+    const std::string op = node->op->name;
+    if (op == "QuantizeLinear") CHECK(g.is_graph_input(node->inputs[0]));
+    else if (op == "DequantizeLinear") CHECK(g.is_graph_output(node->outputs[0]));
+    else
+      for (const Value* out : node->outputs) CHECK(out->dtype != DType::Float32);
+  }
+}
+
+// Quantizes `float_model`, fuses, and compares the integer graph with the float QDQ graph on
+// fresh inputs: every output element within `lsb` steps of the output quantization.
+std::unique_ptr<Graph> check_against_qdq(const Graph& float_model, double lsb = 1.0) {
+  auto qdq = float_model.clone();
+  quantize_int8(*qdq, random_samples(*qdq, 16, 100), {});
+  auto integer = qdq->clone();
+  PassContext context;
+  fuse_qdq(*integer, context);
+  eliminate_dead_nodes(*integer, context);
+  const Node* output_dq = integer->outputs[0]->producer;
+  REQUIRE(output_dq->op->name == std::string("DequantizeLinear"));
+  const double scale = output_dq->inputs[1]->constant->data<float>()[0];
+  double worst = 0;
+  for (const auto& sample : random_samples(float_model, 4, 7)) {
+    const Tensor want = evaluate_graph(*qdq, sample)[0], got = evaluate_graph(*integer, sample)[0];
+    for (int64_t i = 0; i < want.numel(); ++i) worst = std::max(worst, std::fabs(want.as_double(i) - got.as_double(i)) / scale);
+  }
+  CHECK(worst <= lsb + 1e-6);
+  return integer;
+}
+
+void conv_model(ModelBuilder& m, int channels_in, int channels_out, int group, int kernel) {
+  m.input("x", {1, channels_in, 6, 6});
+  m.initializer("w", {channels_out, channels_in / group, kernel, kernel},
+                test::random_floats(static_cast<size_t>(channels_out * channels_in / group * kernel * kernel), 1));
+  m.initializer("b", {channels_out}, test::random_floats(static_cast<size_t>(channels_out), 2));
+  auto& conv = m.node("Conv", {"x", "w", "b"}, {"c"});
+  ModelBuilder::attr_int(conv, "group", group);
+  ModelBuilder::attr_ints(conv, "pads", {kernel / 2, kernel / 2, kernel / 2, kernel / 2});
+}
+
+TEST_CASE("fuse_qdq: Conv + Relu becomes one QLinearConv within 1 LSB of the float QDQ graph") {
+  for (auto [cin, cout, group, kernel] : {std::tuple{3, 4, 1, 3}, std::tuple{4, 4, 4, 3}, std::tuple{4, 6, 1, 1}}) {
+    ModelBuilder m;
+    conv_model(m, cin, cout, group, kernel);
+    m.node("Relu", {"c"}, {"y"});
+    m.output("y", {1, cout, 6, 6});
+    auto integer = check_against_qdq(*m.import());
+    CHECK(count_op(*integer, "QLinearConv") == 1);
+    CHECK(count_op(*integer, "Relu") == 0);
+    check_integer_only(*integer);
+  }
+}
+
+// x [1, 4, 6, 6] -> one op -> y, for the ops with integer forms.
+std::unique_ptr<Graph> single_op_model(const std::string& op) {
+  ModelBuilder m;
+  m.input("x", {1, 4, 6, 6});
+  std::vector<int64_t> out{1, 4, 6, 6};
+  if (op == "Add") {
+    m.input("x2", {1, 4, 6, 6});
+    m.node("Add", {"x", "x2"}, {"y"});
+  } else if (op == "AveragePool" || op == "MaxPool") {
+    auto& pool = m.node(op, {"x"}, {"y"});
+    ModelBuilder::attr_ints(pool, "kernel_shape", {3, 3});
+    ModelBuilder::attr_ints(pool, "strides", {2, 2});
+    ModelBuilder::attr_ints(pool, "pads", {1, 1, 0, 0});
+    out = {1, 4, 3, 3};
+  } else if (op == "GlobalAveragePool") {
+    m.node(op, {"x"}, {"y"});
+    out = {1, 4, 1, 1};
+  } else if (op == "Gemm" || op == "Softmax") {
+    m.initializer_i64("shape", {2}, {1, 144});
+    m.node("Reshape", {"x", "shape"}, {"flat"});
+    m.initializer("w", {10, 144}, test::random_floats(1440, 3));
+    auto& gemm = m.node("Gemm", {"flat", "w"}, {op == "Gemm" ? "y" : "g"});
+    ModelBuilder::attr_int(gemm, "transB", 1);
+    if (op == "Softmax") m.node("Softmax", {"g"}, {"y"});
+    out = {1, 10};
+  } else {
+    m.node(op, {"x"}, {"y"});
+  }
+  m.output("y", out);
+  return m.import();
+}
+
+}  // namespace
+
+TEST_CASE("fuse_qdq: every integer form within 1 LSB of the float QDQ graph, no float op left") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"Add", "QLinearAdd"},       {"AveragePool", "QLinearAveragePool"}, {"GlobalAveragePool", "QLinearGlobalAveragePool"},
+      {"MaxPool", "MaxPool"},      {"Gemm", "QGemm"},                     {"Softmax", "QLinearSoftmax"},
+      {"Sigmoid", "Lookup"},       {"Tanh", "Lookup"},                    {"Exp", "Lookup"}};
+  for (const auto& [op, integer_op] : cases) {
+    INFO(op);
+    auto integer = check_against_qdq(*single_op_model(op));
+    CHECK(count_op(*integer, integer_op) == 1);
+    check_integer_only(*integer);
+  }
+}
+
+TEST_CASE("fuse_qdq: a chain of integer ops stays within 2 LSB of the float QDQ graph (1 LSB flips accumulate)") {
+  ModelBuilder m;
+  conv_model(m, 2, 4, 1, 3);
+  m.input("x4", {1, 4, 6, 6});
+  m.node("Add", {"c", "x4"}, {"sum"});
+  m.node("Sigmoid", {"sum"}, {"s"});
+  auto& pool = m.node("AveragePool", {"s"}, {"p"});
+  ModelBuilder::attr_ints(pool, "kernel_shape", {2, 2});
+  ModelBuilder::attr_ints(pool, "strides", {2, 2});
+  m.node("Flatten", {"p"}, {"f"});
+  m.initializer("wg", {5, 36}, test::random_floats(180, 5));
+  auto& gemm = m.node("Gemm", {"f", "wg"}, {"g"});
+  ModelBuilder::attr_int(gemm, "transB", 1);
+  m.node("Softmax", {"g"}, {"y"});
+  m.output("y", {1, 5});
+  auto integer = check_against_qdq(*m.import(), 2.0);
+  for (const char* op : {"QLinearConv", "QLinearAdd", "Lookup", "QLinearAveragePool", "Flatten", "QGemm", "QLinearSoftmax"})
+    CHECK(count_op(*integer, op) == 1);
+  check_integer_only(*integer);
+}
+
+TEST_CASE("fuse_qdq leaves an op without an integer form float between its DequantizeLinear and QuantizeLinear") {
+  ModelBuilder m;
+  m.input("x", {1, 8});
+  auto& reduce = m.node("ReduceMean", {"x"}, {"y"});
+  ModelBuilder::attr_ints(reduce, "axes", {1});
+  m.output("y", {1, 1});
+  auto graph = m.import();
+  quantize_int8(*graph, random_samples(*graph, 4, 1), {});
+  PassContext context;
+  fuse_qdq(*graph, context);
+  CHECK(count_op(*graph, "ReduceMean") == 1);
+  CHECK(count_op(*graph, "QuantizeLinear") == 2);
+  CHECK(count_op(*graph, "DequantizeLinear") == 2);
+}
+
+TEST_CASE("numpy sample data: compressed .npz and .npy, matched to the graph inputs") {
+  const std::string dir = MOTE_SOURCE_DIR "/samples/digits_cnn/";
+  auto arrays = read_numpy(dir + "digits_holdout.npz");
+  REQUIRE(arrays.count("x"));
+  CHECK(arrays.at("x").shape() == Shape{450, 1, 8, 8});
+  CHECK(arrays.at("y").dtype() == DType::Int64);
+  std::ofstream("not_numpy.npz") << "hello";
+  CHECK_THROWS_AS(read_numpy("not_numpy.npz"), UserError);
+  std::remove("not_numpy.npz");
+}
+
+TEST_CASE("digits sample: int8 accuracy on the held-out split within 1 point of float") {
+  const std::string dir = MOTE_SOURCE_DIR "/samples/digits_cnn/";
+  CompileOptions float_options;
+  float_options.model = dir + "model.onnx";
+  CompileOptions int8_options = float_options;
+  int8_options.quantize_int8 = true;
+  int8_options.calibration = dir + "digits_calibration.npz";
+  CompileResult float_model = compile_model(float_options), int8_model = compile_model(int8_options);
+  REQUIRE(int8_model.quantization);
+  CHECK(int8_model.quantization->outputs.at(0).sqnr_db >= 25.0);
+  CHECK(int8_model.code.arena_bytes * 3 <= float_model.code.arena_bytes);
+  const auto samples = load_samples(dir + "digits_holdout.npz", *float_model.graph);
+  const Tensor labels = read_numpy(dir + "digits_holdout.npz").at("y");
+  auto accuracy = [&](const Graph& g) {
+    int correct = 0;
+    for (size_t i = 0; i < samples.size(); ++i) {
+      const Tensor logits = evaluate_graph(g, samples[i])[0];
+      int64_t best = 0;
+      for (int64_t k = 1; k < logits.numel(); ++k)
+        if (logits.as_double(k) > logits.as_double(best)) best = k;
+      correct += best == labels.as_int64(static_cast<int64_t>(i));
+    }
+    return static_cast<double>(correct) / static_cast<double>(samples.size());
+  };
+  const double float_accuracy = accuracy(*float_model.graph), int8_accuracy = accuracy(*int8_model.graph);
+  WARN("digits held-out accuracy: float " << float_accuracy << ", int8 " << int8_accuracy);
+  CHECK(float_accuracy > 0.95);
+  CHECK(int8_accuracy >= float_accuracy - 0.01);
+}
