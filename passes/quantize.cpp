@@ -38,43 +38,6 @@ double percentile_threshold(const Observed& o, double share) {
   return o.magnitude();
 }
 
-// The clipping threshold minimising the KL divergence between the observed distribution of
-// |x| and its 128-level quantization (the calibration TensorRT popularised).
-double entropy_threshold(const Observed& o) {
-  const int levels = 128;
-  const double width = o.magnitude() / kHistogramBins;
-  double best = std::numeric_limits<double>::infinity();
-  int best_bins = kHistogramBins;
-  for (int bins = levels; bins <= kHistogramBins; bins += 16) {
-    std::vector<double> p(o.histogram.begin(), o.histogram.begin() + bins);
-    for (int i = bins; i < kHistogramBins; ++i) p.back() += o.histogram[static_cast<size_t>(i)];
-    double total = 0;
-    for (double v : p) total += v;
-    if (total <= 0) continue;
-    // Q: each of `levels` groups of P's bins spread evenly over the group's non-empty bins.
-    std::vector<double> q(p.size(), 0.0);
-    for (int l = 0; l < levels; ++l) {
-      const int begin = l * bins / levels, end = (l + 1) * bins / levels;
-      double mass = 0;
-      int nonzero = 0;
-      for (int i = begin; i < end; ++i) {
-        mass += p[static_cast<size_t>(i)];
-        nonzero += p[static_cast<size_t>(i)] > 0;
-      }
-      for (int i = begin; i < end; ++i)
-        if (p[static_cast<size_t>(i)] > 0) q[static_cast<size_t>(i)] = mass / nonzero;
-    }
-    double kl = 0;
-    for (size_t i = 0; i < p.size(); ++i)
-      if (p[i] > 0) kl += p[i] / total * std::log((p[i] / total) / (q[i] / total));
-    if (kl < best) {
-      best = kl;
-      best_bins = bins;
-    }
-  }
-  return best_bins * width;
-}
-
 struct Quantization {
   float scale = 1.0f;
   int8_t zero = 0;
@@ -154,6 +117,17 @@ void quantize_weights(Graph& graph, const QdqOpDefs& ops, Node& node, size_t inp
     for (int64_t c = 0; c < channels; ++c)
       for (int64_t i = 0; i < inner; ++i)
         scales[static_cast<size_t>(c)] = std::max(scales[static_cast<size_t>(c)], std::fabs(values[(o * channels + c) * inner + i]) / 127.0f);
+  // The bias becomes int32 at scale input_scale * scales[c]: a channel with (nearly) zero
+  // weights but a bias needs a scale large enough for the bias to fit, with headroom.
+  const Value* x = node.inputs[0];
+  const Value* bias = node.input(2);
+  if (x->producer && x->producer->op == ops.dequantize && bias && bias->is_constant() && bias->dtype == DType::Float32 &&
+      bias->shape.numel() == channels) {
+    const double x_scale = x->producer->inputs[1]->constant->data<float>()[0];
+    for (int64_t c = 0; c < channels; ++c)
+      scales[static_cast<size_t>(c)] =
+          std::max(scales[static_cast<size_t>(c)], static_cast<float>(std::fabs(bias->constant->as_double(c)) / (x_scale * 1073741824.0)));
+  }
   for (float& s : scales)
     if (!(s > 0.0f)) s = 1.0f;
   Tensor quantized(DType::Int8, shape);
@@ -248,13 +222,15 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
   for (Value* v : targets) {
     const Observed& o = observed[v];
     double lo = std::isfinite(o.lo) ? o.lo : 0.0, hi = std::isfinite(o.hi) ? o.hi : 0.0;
-    if (options.observer != QuantizeOptions::Observer::MinMax && o.magnitude() > 0) {
-      const double t = options.observer == QuantizeOptions::Observer::Percentile ? percentile_threshold(o, options.percentile / 100.0)
-                                                                                : entropy_threshold(o);
+    // Clipping observers are for hidden activations: graph outputs keep their full range.
+    if (options.observer != QuantizeOptions::Observer::MinMax && o.magnitude() > 0 && !graph.is_graph_output(v)) {
+      const double t = percentile_threshold(o, options.percentile / 100.0);
       lo = std::max(lo, -t);
       hi = std::min(hi, t);
     }
     Quantization q = activation_quantization(lo, hi);
+    // Probabilities in [0, 1): TFLite's fixed Softmax output quantization, exact in the kernel.
+    if (v->producer && v->producer->op_name() == "Softmax") q = {1.0f / 256.0f, -128};
     // Ops that only move elements keep their input's quantization (so they run on integers).
     const Node* producer = v->producer;
     if (producer && producer->op->traits.selects_elements && chosen.count(producer->inputs[0])) q = chosen[producer->inputs[0]];

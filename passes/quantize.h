@@ -15,7 +15,7 @@
 namespace mote {
 
 struct QuantizeOptions {
-  enum class Observer { MinMax, Percentile, Entropy };
+  enum class Observer { MinMax, Percentile };
   Observer observer = Observer::MinMax;
   double percentile = 99.99;        // Percentile: the share of values the range keeps
   std::set<std::string> keep_float;  // node names whose outputs stay float

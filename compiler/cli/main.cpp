@@ -85,9 +85,7 @@ int run_compile(const CompileArgs& args) {
     if (args.calibration.empty()) throw UserError(ErrorKind::Usage, "--quantize int8 needs --calibration DATA (.npy, .npz or a folder of .pb sets)");
     options.quantize_int8 = true;
     options.calibration = args.calibration;
-    options.quantize.observer = args.observer == "percentile" ? QuantizeOptions::Observer::Percentile
-                                : args.observer == "entropy"  ? QuantizeOptions::Observer::Entropy
-                                                              : QuantizeOptions::Observer::MinMax;
+    options.quantize.observer = args.observer == "percentile" ? QuantizeOptions::Observer::Percentile : QuantizeOptions::Observer::MinMax;
     options.quantize.percentile = args.percentile;
     options.quantize.keep_float.insert(args.keep_float.begin(), args.keep_float.end());
   } else if (!args.calibration.empty()) {
@@ -172,8 +170,8 @@ int main(int argc, char** argv) {
   compile->add_option("--quantize", compile_args.quantize, "int8: post-training quantization calibrated on --calibration");
   compile->add_option("--calibration", compile_args.calibration,
                       "DATA: representative inputs, a .npy / .npz file (samples along the first axis) or a folder of .pb test sets");
-  compile->add_option("--observer", compile_args.observer, "minmax (default), percentile or entropy: how activation ranges are chosen")
-      ->check(CLI::IsMember({"minmax", "percentile", "entropy"}));
+  compile->add_option("--observer", compile_args.observer, "minmax (default) or percentile: how activation ranges are chosen")
+      ->check(CLI::IsMember({"minmax", "percentile"}));
   compile->add_option("--percentile", compile_args.percentile, "PERCENT: the share of values the percentile observer keeps (99.99)");
   compile->add_option("--keep-float", compile_args.keep_float, "NODE,...: nodes whose outputs stay float")->delimiter(',');
   compile->add_flag("-v,--verbose", compile_args.verbose, "print what each pass did");
