@@ -189,7 +189,7 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
       targets.push_back(out);
     }
   }
-  // Calibration: ranges, then (for percentile and entropy) histograms of magnitudes.
+  // Calibration: ranges, then (for the percentile observer) histograms of magnitudes.
   std::unordered_map<const Value*, Observed> observed;
   for (Value* v : targets) observed[v];
   for (const auto& sample : samples)
@@ -255,14 +255,14 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
   PassContext ignored;
   fuse_qdq(*integer, ignored);
   std::map<std::string, std::pair<double, double>> energy;  // name -> signal, noise
+  std::map<std::string, std::string> float_name_of;  // int8 value name -> float value name
+  for (const auto& [name, entry] : integer_of) float_name_of[entry.first] = name;
   for (const auto& sample : samples) {
     std::map<std::string, Tensor> float_values;
     const std::vector<Tensor> want = evaluate_graph(*reference, sample, [&](const Value& v, const Tensor& t) {
       if (integer_of.count(v.name)) float_values.emplace(v.name, t);
     });
     std::map<std::string, Tensor> integer_values;
-    std::map<std::string, std::string> float_name_of;
-    for (const auto& [name, entry] : integer_of) float_name_of[entry.first] = name;
     const std::vector<Tensor> got = evaluate_graph(*integer, sample, [&](const Value& v, const Tensor& t) {
       if (float_name_of.count(v.name) && v.dtype == DType::Int8) integer_values.emplace(float_name_of[v.name], t);
     });
