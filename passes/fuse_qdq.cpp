@@ -23,12 +23,6 @@
 namespace mote {
 namespace {
 
-struct QdqOps {
-  const OpDef* quantize = find_op("", "QuantizeLinear");
-  const OpDef* dequantize = find_op("", "DequantizeLinear");
-  const OpDef* lookup = find_op("mote", "Lookup");
-};
-
 // The (de)quantization `node` applies to its input 0, when scale and zero point are constants.
 std::optional<QdqOperand> quantization_of(const Node& node, Value* integer) {
   Value* scale = node.input(1);
@@ -43,8 +37,8 @@ std::optional<QdqOperand> quantization_of(const Node& node, Value* integer) {
   return operand;
 }
 
-std::optional<QdqOperand> dequantized(const QdqOps& ops, Value* value) {
-  if (!value || !value->producer || value->producer->op != ops.dequantize) return std::nullopt;
+std::optional<QdqOperand> dequantized(Value* value) {
+  if (!value || !value->producer || value->producer->op != &ops::kDequantizeLinear) return std::nullopt;
   return quantization_of(*value->producer, value->producer->inputs[0]);
 }
 
@@ -68,7 +62,7 @@ Node* selected_elements(Graph& graph, const Node& node, const QdqPattern& patter
 
 // An elementwise op of one 8-bit input (its other inputs constant scalars) as a table of its
 // results for the 256 input values.
-Node* lookup_table(Graph& graph, const QdqOps& ops, const Node& node, const QdqPattern& pattern, const Node* before) {
+Node* lookup_table(Graph& graph, const Node& node, const QdqPattern& pattern, const Node* before) {
   if (pattern.activation || node.inputs.empty() || !per_tensor_8bit(pattern.inputs[0]) || !is_8bit(pattern.output.integer->dtype))
     return nullptr;
   const QdqOperand& x = *pattern.inputs[0];
@@ -98,16 +92,15 @@ Node* lookup_table(Graph& graph, const QdqOps& ops, const Node& node, const QdqP
     table.raw()[i] = static_cast<uint8_t>(clamped);  // two's complement for int8
   }
   Value* table_value = graph.add_constant(node.label() + "_table", std::make_shared<const Tensor>(std::move(table)));
-  return graph.add_node(ops.lookup, node.name, nullptr, {x.integer, table_value}, {pattern.output.integer}, 1, before);
+  return graph.add_node(&ops::kLookup, node.name, nullptr, {x.integer, table_value}, {pattern.output.integer}, 1, before);
 }
 
 }  // namespace
 
 void fuse_qdq(Graph& graph, PassContext& context) {
-  const QdqOps ops;
   std::vector<Node*> quantizers;
   for (const auto& node : graph.nodes())
-    if (node->op == ops.quantize) quantizers.push_back(node.get());
+    if (node->op == &ops::kQuantizeLinear) quantizers.push_back(node.get());
   std::map<std::string, int> fused;  // by float op
   for (Node* quantize : quantizers) {
     Value* result = quantize->inputs[0];
@@ -135,10 +128,10 @@ void fuse_qdq(Graph& graph, PassContext& context) {
       other_outputs_used = other_outputs_used || (core->outputs[i] && (graph.is_graph_output(core->outputs[i]) ||
                                                                        !graph.users()[core->outputs[i]].empty()));
     if (other_outputs_used) continue;
-    for (Value* in : core->inputs) pattern.inputs.push_back(dequantized(ops, in));
+    for (Value* in : core->inputs) pattern.inputs.push_back(dequantized(in));
     Node* integer = core->op->quantized_form ? core->op->quantized_form(graph, *core, pattern, quantize) : nullptr;
     if (!integer && core->op->traits.selects_elements) integer = selected_elements(graph, *core, pattern, quantize);
-    if (!integer && core->op->traits.elementwise) integer = lookup_table(graph, ops, *core, pattern, quantize);
+    if (!integer && core->op->traits.elementwise) integer = lookup_table(graph, *core, pattern, quantize);
     if (!integer) continue;
     ++fused[core->op_name()];
     graph.remove_node(quantize);

@@ -57,11 +57,6 @@ Quantization activation_quantization(double lo, double hi) {
 TensorPtr scalar_tensor(float v) { return std::make_shared<const Tensor>(Tensor::scalar<float>(v)); }
 TensorPtr scalar_tensor(int8_t v) { return std::make_shared<const Tensor>(Tensor::scalar<int8_t>(v)); }
 
-struct QdqOpDefs {
-  const OpDef* quantize = find_op("", "QuantizeLinear");
-  const OpDef* dequantize = find_op("", "DequantizeLinear");
-};
-
 std::unique_ptr<Attrs> axis_attrs(int axis) {
   auto attrs = std::make_unique<ops::QuantizeAttrs>();
   attrs->axis = axis;
@@ -84,7 +79,7 @@ struct QdqValues {
 
 // `value` becomes QuantizeLinear -> DequantizeLinear of itself: its readers (and the graph
 // outputs) see the dequantized value, under the same name unless it is a graph input.
-QdqValues insert_qdq(Graph& graph, const QdqOpDefs& ops, Value* value, const Quantization& q) {
+QdqValues insert_qdq(Graph& graph, Value* value, const Quantization& q) {
   const Node* before = insertion_point(graph, value);
   Value* scale = graph.add_constant(value->name + "_scale", scalar_tensor(q.scale));
   Value* zero = graph.add_constant(value->name + "_zero_point", scalar_tensor(q.zero));
@@ -92,8 +87,8 @@ QdqValues insert_qdq(Graph& graph, const QdqOpDefs& ops, Value* value, const Qua
   if (graph.is_graph_input(value)) {
     Value* dequantized = graph.add_value(value->name + "_dq", DType::Float32, value->shape);
     graph.replace_uses(value, dequantized);
-    graph.add_node(ops.quantize, value->name + "_quantize", nullptr, {value, scale, zero}, {integer}, 13, before);
-    graph.add_node(ops.dequantize, value->name + "_dequantize", nullptr, {integer, scale, zero}, {dequantized}, 13, before);
+    graph.add_node(&ops::kQuantizeLinear, value->name + "_quantize", nullptr, {value, scale, zero}, {integer}, 13, before);
+    graph.add_node(&ops::kDequantizeLinear, value->name + "_dequantize", nullptr, {integer, scale, zero}, {dequantized}, 13, before);
     return {integer, dequantized};
   }
   // The producer now writes a fresh float value; `value` is the dequantized one.
@@ -101,13 +96,13 @@ QdqValues insert_qdq(Graph& graph, const QdqOpDefs& ops, Value* value, const Qua
   Value* raw = graph.add_value(value->name + "_float", DType::Float32, value->shape);
   std::replace(producer->outputs.begin(), producer->outputs.end(), value, raw);
   raw->producer = producer;
-  graph.add_node(ops.quantize, value->name + "_quantize", nullptr, {raw, scale, zero}, {integer}, 13, before);
-  graph.add_node(ops.dequantize, value->name + "_dequantize", nullptr, {integer, scale, zero}, {value}, 13, before);
+  graph.add_node(&ops::kQuantizeLinear, value->name + "_quantize", nullptr, {raw, scale, zero}, {integer}, 13, before);
+  graph.add_node(&ops::kDequantizeLinear, value->name + "_dequantize", nullptr, {integer, scale, zero}, {value}, 13, before);
   return {integer, value};
 }
 
 // Constant float weights -> DequantizeLinear of symmetric int8 per slice along `axis`.
-void quantize_weights(Graph& graph, const QdqOpDefs& ops, Node& node, size_t input, int axis) {
+void quantize_weights(Graph& graph, Node& node, size_t input, int axis) {
   Value* w = node.inputs[input];
   const Shape& shape = w->shape;
   const int64_t channels = shape[axis], inner = shape.numel(axis + 1, shape.rank()), outer = shape.numel(0, axis);
@@ -121,7 +116,7 @@ void quantize_weights(Graph& graph, const QdqOpDefs& ops, Node& node, size_t inp
   // weights but a bias needs a scale large enough for the bias to fit, with headroom.
   const Value* x = node.inputs[0];
   const Value* bias = node.input(2);
-  if (x->producer && x->producer->op == ops.dequantize && bias && bias->is_constant() && bias->dtype == DType::Float32 &&
+  if (x->producer && x->producer->op == &ops::kDequantizeLinear && bias && bias->is_constant() && bias->dtype == DType::Float32 &&
       bias->shape.numel() == channels) {
     const double x_scale = x->producer->inputs[1]->constant->data<float>()[0];
     for (int64_t c = 0; c < channels; ++c)
@@ -142,7 +137,7 @@ void quantize_weights(Graph& graph, const QdqOpDefs& ops, Node& node, size_t inp
   Value* scale = graph.add_constant(w->name + "_scale", std::make_shared<const Tensor>(Tensor::from_values<float>(Shape{channels}, scales)));
   Value* zero = graph.add_constant(w->name + "_zero_point", std::make_shared<const Tensor>(Tensor(DType::Int8, Shape{channels})));
   Value* dequantized = graph.add_value(w->name + "_dq", DType::Float32, shape);
-  graph.add_node(ops.dequantize, w->name + "_dequantize", axis_attrs(axis), {integer, scale, zero}, {dequantized}, 13, &node);
+  graph.add_node(&ops::kDequantizeLinear, w->name + "_dequantize", axis_attrs(axis), {integer, scale, zero}, {dequantized}, 13, &node);
   node.inputs[input] = dequantized;
 }
 
@@ -169,7 +164,6 @@ double sqnr_db(double signal, double noise) {
 
 QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>>& samples, const QuantizeOptions& options) {
   MOTE_CHECK(!samples.empty(), "quantize_int8: no samples");
-  const QdqOpDefs ops;
   // Which float values get quantized: inputs and node outputs, except the input of a Relu /
   // Clip that an integer kernel will apply in its store, and outputs of --keep-float nodes.
   std::vector<Value*> targets;
@@ -235,7 +229,7 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
     const Node* producer = v->producer;
     if (producer && producer->op->traits.selects_elements && chosen.count(producer->inputs[0])) q = chosen[producer->inputs[0]];
     const std::string name = v->name;
-    const QdqValues inserted = insert_qdq(graph, ops, v, q);
+    const QdqValues inserted = insert_qdq(graph, v, q);
     chosen[inserted.dequantized] = q;
     integer_of[name] = {inserted.integer->name, q};
     ++report.quantized_tensors;
@@ -246,7 +240,7 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
     size_t input;
     int axis;
     if (options.keep_float.count(node->name) || !weight_axis(*node, input, axis)) continue;
-    quantize_weights(graph, ops, *node, input, axis);
+    quantize_weights(graph, *node, input, axis);
     ++report.quantized_weights;
   }
   graph.remove_unused_values();

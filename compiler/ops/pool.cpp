@@ -42,16 +42,24 @@ struct MaxPoolAttrs : AttrsOf<MaxPoolAttrs>, PoolWindow {
   WindowSpec spec() const { return {kernel_shape, strides, dilations, pads, auto_pad, ceil_mode != 0}; }
 };
 
-struct AveragePoolAttrs : AttrsOf<AveragePoolAttrs>, PoolWindow {
+// The attributes of AveragePool, which QLinearAveragePool has too.
+struct AverageWindow : PoolWindow {
   int64_t ceil_mode = 0;
   int64_t count_include_pad = 0;
   template <class V>
-  void fields(V& v) {
+  void average_fields(V& v) {
     window_fields(v);
     v("ceil_mode", ceil_mode);
     v("count_include_pad", count_include_pad);
   }
   WindowSpec spec() const { return {kernel_shape, strides, {}, pads, auto_pad, ceil_mode != 0}; }
+};
+
+struct AveragePoolAttrs : AttrsOf<AveragePoolAttrs>, AverageWindow {
+  template <class V>
+  void fields(V& v) {
+    average_fields(v);
+  }
 };
 
 struct LpPoolAttrs : AttrsOf<LpPoolAttrs>, PoolWindow {
@@ -243,18 +251,13 @@ std::vector<KernelCall> lower_max_unpool(LowerContext& c) {
 
 // ---- Integer average pooling: X, x_scale, x_zero_point, y_scale, y_zero_point ----
 
-struct QLinearAveragePoolAttrs : AttrsOf<QLinearAveragePoolAttrs>, PoolWindow {
-  int64_t ceil_mode = 0;
-  int64_t count_include_pad = 0;
+struct QLinearAveragePoolAttrs : AttrsOf<QLinearAveragePoolAttrs>, AverageWindow {
   int64_t channels_last = 0;
   template <class V>
   void fields(V& v) {
-    window_fields(v);
-    v("ceil_mode", ceil_mode);
+    average_fields(v);
     v("channels_last", channels_last);
-    v("count_include_pad", count_include_pad);
   }
-  WindowSpec spec() const { return {kernel_shape, strides, {}, pads, auto_pad, ceil_mode != 0}; }
 };
 
 struct QLinearGlobalPoolAttrs : AttrsOf<QLinearGlobalPoolAttrs> {
@@ -266,6 +269,11 @@ struct QLinearGlobalPoolAttrs : AttrsOf<QLinearGlobalPoolAttrs> {
 };
 
 using QuantTypes = TypeList<int8_t, uint8_t>;
+
+bool has_padding(const WindowGeometry& g) {
+  auto nonzero = [](int64_t v) { return v != 0; };
+  return std::any_of(g.pad_begin.begin(), g.pad_begin.end(), nonzero) || std::any_of(g.pad_end.begin(), g.pad_end.end(), nonzero);
+}
 
 template <bool kGlobal>
 void infer_qlinear_average(InferContext& c) {
@@ -289,9 +297,7 @@ void infer_qlinear_average(InferContext& c) {
     std::string error;
     g = geometry(a, c.shape(0), error);
     if (!error.empty()) c.invalid(error);
-    const bool padded = std::any_of(g.pad_begin.begin(), g.pad_begin.end(), [](int64_t v) { return v != 0; }) ||
-                        std::any_of(g.pad_end.begin(), g.pad_end.end(), [](int64_t v) { return v != 0; });
-    if (a.count_include_pad && padded) c.unsupported("count_include_pad=1 with padding is not supported");
+    if (a.count_include_pad && has_padding(g)) c.unsupported("count_include_pad=1 with padding is not supported");
   }
   std::vector<int64_t> out{c.shape(0)[0], c.shape(0)[1]};
   out.insert(out.end(), g.out.begin(), g.out.end());
@@ -340,13 +346,9 @@ Node* quantized_average(Graph& graph, const Node& node, const QdqPattern& patter
     const auto& a = node.attrs_as<AveragePoolAttrs>();
     std::string error;
     const WindowGeometry g = geometry(a, x->integer->shape, error);
-    const bool padded = std::any_of(g.pad_begin.begin(), g.pad_begin.end(), [](int64_t v) { return v != 0; }) ||
-                        std::any_of(g.pad_end.begin(), g.pad_end.end(), [](int64_t v) { return v != 0; });
-    if (!error.empty() || (a.count_include_pad && padded)) return nullptr;
+    if (!error.empty() || (a.count_include_pad && has_padding(g))) return nullptr;
     auto q = std::make_unique<QLinearAveragePoolAttrs>();
-    static_cast<PoolWindow&>(*q) = a;
-    q->ceil_mode = a.ceil_mode;
-    q->count_include_pad = a.count_include_pad;
+    static_cast<AverageWindow&>(*q) = a;
     attrs = std::move(q);
   }
   Node* q = graph.add_node(kGlobal ? &kQLinearGlobalAveragePool : &kQLinearAveragePool, node.name, std::move(attrs),

@@ -22,6 +22,14 @@ std::pair<int32_t, int32_t> type_range() {
   return {numeric_limits<Q>::lowest(), numeric_limits<Q>::max()};
 }
 
+// Calls f(x_tag, w_tag, y_tag) with the 8-bit C++ types of the input, weights and output.
+template <class F>
+KernelCall dispatch_quantized(DType x, DType w, DType y, F f) {
+  return dispatch_in<QuantTypes>(x, [&](auto xtag) {
+    return dispatch_in<QuantTypes>(w, [&](auto wtag) { return dispatch_in<QuantTypes>(y, [&](auto ytag) { return f(xtag, wtag, ytag); }); });
+  });
+}
+
 // Zero points: absent, one value, or one per channel (count must be 1 or `channels`).
 int32_t zero_count(InferContext& c, size_t i, int64_t channels, const char* what) {
   if (!c.has_input(i)) return 0;
@@ -108,44 +116,40 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
   q.weight_zero_count = zero_count(c, kQwZero);
   q.requant_count = static_cast<int32_t>(c.input(kQwScale).shape.numel());
   const bool constant_scales = c.known_input(kQxScale) && c.known_input(kQwScale) && c.known_input(kQyScale);
-  return {dispatch_in<QuantTypes>(c.input(kQx).dtype, [&](auto xtag) {
+  return {dispatch_quantized(c.input(kQx).dtype, c.input(kQw).dtype, c.output(0).dtype, [&](auto xtag, auto wtag, auto ytag) {
     using X = typename decltype(xtag)::type;
-    return dispatch_in<QuantTypes>(c.input(kQw).dtype, [&](auto wtag) {
-      using W = typename decltype(wtag)::type;
-      return dispatch_in<QuantTypes>(c.output(0).dtype, [&](auto ytag) {
-        using Y = typename decltype(ytag)::type;
-        std::tie(q.act_min, q.act_max) = output_range<Y>(c, kQyScale, kQyZero);
-        const std::string types = cpp_type<X>() + ", " + cpp_type<W>() + ", " + cpp_type<Y>() + ">";
-        if (constant_scales) {
-          auto [multiplier, shift] = channel_multipliers(c.constant_input(kQxScale), c.constant_input(kQwScale), c.constant_input(kQyScale));
-          std::vector<KernelArg> args{KernelArg::input(kQx),   KernelArg::input(kQxZero),
-                                      KernelArg::input(kQw),   KernelArg::input(kQwZero),
-                                      KernelArg::input(kQBias), KernelArg::constant_tensor(multiplier),
-                                      KernelArg::constant_tensor(shift), KernelArg::input(kQyZero),
-                                      KernelArg::output(0)};
-          const InPlaceConv form = in_place_form(q.conv);
-          if (form == InPlaceConv::None)
-            return bind_kernel("mote/quantized.h", "mote::qconv<" + types, "mote::QConvParams", q, &mote::qconv<X, W, Y>, args);
-          // Depthwise and 1x1 convolutions may overwrite their input, as their float forms.
-          args.push_back(KernelArg::scratch(0));
-          const bool depthwise = form == InPlaceConv::Depthwise;
-          KernelCall call = depthwise ? bind_kernel("mote/quantized.h", "mote::qdepthwise_conv_in_place<" + types, "mote::QConvParams", q,
-                                                    &mote::qdepthwise_conv_in_place<X, W, Y>, args)
-                                      : bind_kernel("mote/quantized.h", "mote::qpointwise_conv_in_place<" + types, "mote::QConvParams", q,
-                                                    &mote::qpointwise_conv_in_place<X, W, Y>, args);
-          const int64_t in_plane = int64_t{q.conv.in_size[0]} * q.conv.in_size[1] * q.conv.in_size[2];
-          call.scratch_bytes = {depthwise ? in_plane * static_cast<int64_t>(sizeof(X))
-                                          : int64_t{q.conv.in_channels} * static_cast<int64_t>(sizeof(int32_t))};
-          call.in_place = {{kQx, 0}};
-          return call;
-        }
-        return bind_kernel("mote/quantized.h", "mote::qconv_runtime_scales<" + types, "mote::QConvParams", q,
-                           &mote::qconv_runtime_scales<X, W, Y>,
-                           {KernelArg::input(kQx), KernelArg::input(kQxScale), KernelArg::input(kQxZero), KernelArg::input(kQw),
-                            KernelArg::input(kQwScale), KernelArg::input(kQwZero), KernelArg::input(kQyScale),
-                            KernelArg::input(kQyZero), KernelArg::input(kQBias), KernelArg::output(0)});
-      });
-    });
+    using W = typename decltype(wtag)::type;
+    using Y = typename decltype(ytag)::type;
+    std::tie(q.act_min, q.act_max) = output_range<Y>(c, kQyScale, kQyZero);
+    const std::string types = cpp_type<X>() + ", " + cpp_type<W>() + ", " + cpp_type<Y>() + ">";
+    if (constant_scales) {
+      auto [multiplier, shift] = channel_multipliers(c.constant_input(kQxScale), c.constant_input(kQwScale), c.constant_input(kQyScale));
+      std::vector<KernelArg> args{KernelArg::input(kQx),   KernelArg::input(kQxZero),
+                                  KernelArg::input(kQw),   KernelArg::input(kQwZero),
+                                  KernelArg::input(kQBias), KernelArg::constant_tensor(multiplier),
+                                  KernelArg::constant_tensor(shift), KernelArg::input(kQyZero),
+                                  KernelArg::output(0)};
+      const InPlaceConv form = in_place_form(q.conv);
+      if (form == InPlaceConv::None)
+        return bind_kernel("mote/quantized.h", "mote::qconv<" + types, "mote::QConvParams", q, &mote::qconv<X, W, Y>, args);
+      // Depthwise and 1x1 convolutions may overwrite their input, as their float forms.
+      args.push_back(KernelArg::scratch(0));
+      const bool depthwise = form == InPlaceConv::Depthwise;
+      KernelCall call = depthwise ? bind_kernel("mote/quantized.h", "mote::qdepthwise_conv_in_place<" + types, "mote::QConvParams", q,
+                                                &mote::qdepthwise_conv_in_place<X, W, Y>, args)
+                                  : bind_kernel("mote/quantized.h", "mote::qpointwise_conv_in_place<" + types, "mote::QConvParams", q,
+                                                &mote::qpointwise_conv_in_place<X, W, Y>, args);
+      const int64_t in_plane = int64_t{q.conv.in_size[0]} * q.conv.in_size[1] * q.conv.in_size[2];
+      call.scratch_bytes = {depthwise ? in_plane * static_cast<int64_t>(sizeof(X))
+                                      : int64_t{q.conv.in_channels} * static_cast<int64_t>(sizeof(int32_t))};
+      call.in_place = {{kQx, 0}};
+      return call;
+    }
+    return bind_kernel("mote/quantized.h", "mote::qconv_runtime_scales<" + types, "mote::QConvParams", q,
+                       &mote::qconv_runtime_scales<X, W, Y>,
+                       {KernelArg::input(kQx), KernelArg::input(kQxScale), KernelArg::input(kQxZero), KernelArg::input(kQw),
+                        KernelArg::input(kQwScale), KernelArg::input(kQwZero), KernelArg::input(kQyScale),
+                        KernelArg::input(kQyZero), KernelArg::input(kQBias), KernelArg::output(0)});
   })};
 }
 
@@ -229,27 +233,23 @@ std::vector<KernelCall> lower_qlinear_matmul(LowerContext& c) {
   q.b_zero_count = zero_count(c, 5);
   q.requant_count = static_cast<int32_t>(c.input(4).shape.numel());
   const bool constant_scales = c.known_input(1) && c.known_input(4) && c.known_input(6);
-  return {dispatch_in<QuantTypes>(c.input(0).dtype, [&](auto atag) {
+  return {dispatch_quantized(c.input(0).dtype, c.input(3).dtype, c.output(0).dtype, [&](auto atag, auto btag, auto ytag) {
     using A = typename decltype(atag)::type;
-    return dispatch_in<QuantTypes>(c.input(3).dtype, [&](auto btag) {
-      using B = typename decltype(btag)::type;
-      return dispatch_in<QuantTypes>(c.output(0).dtype, [&](auto ytag) {
-        using Y = typename decltype(ytag)::type;
-        std::tie(q.act_min, q.act_max) = output_range<Y>(c, 6, 7);
-        const std::string types = cpp_type<A>() + ", " + cpp_type<B>() + ", " + cpp_type<Y>() + ">";
-        if (constant_scales) {
-          auto [multiplier, shift] = channel_multipliers(c.constant_input(1), c.constant_input(4), c.constant_input(6));
-          return bind_kernel("mote/quantized.h", "mote::qmatmul<" + types, "mote::QMatMulParams", q, &mote::qmatmul<A, B, Y>,
-                             {KernelArg::input(0), KernelArg::input(2), KernelArg::input(3), KernelArg::input(5), KernelArg::none(),
-                              KernelArg::constant_tensor(multiplier), KernelArg::constant_tensor(shift), KernelArg::input(7),
-                              KernelArg::output(0)});
-        }
-        return bind_kernel("mote/quantized.h", "mote::qmatmul_runtime_scales<" + types, "mote::QMatMulParams", q,
-                           &mote::qmatmul_runtime_scales<A, B, Y>,
-                           {KernelArg::input(0), KernelArg::input(1), KernelArg::input(2), KernelArg::input(3), KernelArg::input(4),
-                            KernelArg::input(5), KernelArg::input(6), KernelArg::input(7), KernelArg::output(0)});
-      });
-    });
+    using B = typename decltype(btag)::type;
+    using Y = typename decltype(ytag)::type;
+    std::tie(q.act_min, q.act_max) = output_range<Y>(c, 6, 7);
+    const std::string types = cpp_type<A>() + ", " + cpp_type<B>() + ", " + cpp_type<Y>() + ">";
+    if (constant_scales) {
+      auto [multiplier, shift] = channel_multipliers(c.constant_input(1), c.constant_input(4), c.constant_input(6));
+      return bind_kernel("mote/quantized.h", "mote::qmatmul<" + types, "mote::QMatMulParams", q, &mote::qmatmul<A, B, Y>,
+                         {KernelArg::input(0), KernelArg::input(2), KernelArg::input(3), KernelArg::input(5), KernelArg::none(),
+                          KernelArg::constant_tensor(multiplier), KernelArg::constant_tensor(shift), KernelArg::input(7),
+                          KernelArg::output(0)});
+    }
+    return bind_kernel("mote/quantized.h", "mote::qmatmul_runtime_scales<" + types, "mote::QMatMulParams", q,
+                       &mote::qmatmul_runtime_scales<A, B, Y>,
+                       {KernelArg::input(0), KernelArg::input(1), KernelArg::input(2), KernelArg::input(3), KernelArg::input(4),
+                        KernelArg::input(5), KernelArg::input(6), KernelArg::input(7), KernelArg::output(0)});
   })};
 }
 
@@ -308,20 +308,16 @@ std::vector<KernelCall> lower_qgemm(LowerContext& c) {
   q.requant_count = static_cast<int32_t>(c.input(kGbScale).shape.numel());
   auto [multiplier, shift] = channel_multipliers(c.constant_input(kGaScale, "a_scale"), c.constant_input(kGbScale, "b_scale"),
                                                  c.constant_input(kGyScale, "y_scale"));
-  return {dispatch_in<QuantTypes>(c.input(kGa).dtype, [&](auto atag) {
+  return {dispatch_quantized(c.input(kGa).dtype, c.input(kGb).dtype, c.output(0).dtype, [&](auto atag, auto btag, auto ytag) {
     using A = typename decltype(atag)::type;
-    return dispatch_in<QuantTypes>(c.input(kGb).dtype, [&](auto btag) {
-      using B = typename decltype(btag)::type;
-      return dispatch_in<QuantTypes>(c.output(0).dtype, [&](auto ytag) {
-        using Y = typename decltype(ytag)::type;
-        std::tie(q.act_min, q.act_max) = output_range<Y>(c, kGyScale, kGyZero);
-        return bind_kernel("mote/quantized.h", "mote::qmatmul<" + cpp_type<A>() + ", " + cpp_type<B>() + ", " + cpp_type<Y>() + ">",
-                           "mote::QMatMulParams", q, &mote::qmatmul<A, B, Y>,
-                           {KernelArg::input(kGa), KernelArg::input(kGaZero), KernelArg::input(kGb), KernelArg::input(kGbZero),
-                            KernelArg::input(kGc), KernelArg::constant_tensor(multiplier), KernelArg::constant_tensor(shift),
-                            KernelArg::input(kGyZero), KernelArg::output(0)});
-      });
-    });
+    using B = typename decltype(btag)::type;
+    using Y = typename decltype(ytag)::type;
+    std::tie(q.act_min, q.act_max) = output_range<Y>(c, kGyScale, kGyZero);
+    return bind_kernel("mote/quantized.h", "mote::qmatmul<" + cpp_type<A>() + ", " + cpp_type<B>() + ", " + cpp_type<Y>() + ">",
+                       "mote::QMatMulParams", q, &mote::qmatmul<A, B, Y>,
+                       {KernelArg::input(kGa), KernelArg::input(kGaZero), KernelArg::input(kGb), KernelArg::input(kGbZero),
+                        KernelArg::input(kGc), KernelArg::constant_tensor(multiplier), KernelArg::constant_tensor(shift),
+                        KernelArg::input(kGyZero), KernelArg::output(0)});
   })};
 }
 

@@ -49,6 +49,25 @@ inline void for_each_window(const PoolParams& p, Visit visit) {
                 od * p.stride[0] - p.pad_begin[0], oh * p.stride[1] - p.pad_begin[1], ow * p.stride[2] - p.pad_begin[2], c);
 }
 
+// Calls tap(offset, d, h, w) for every tap of the window at (d0, h0, w0) that lies inside the
+// input (padding taps are skipped); offset is the tap's index within its input plane.
+template <class Tap>
+inline void for_each_tap(const PoolParams& p, int32_t d0, int32_t h0, int32_t w0, Tap tap) {
+  for (int32_t kd = 0; kd < p.kernel[0]; ++kd) {
+    const int32_t d = d0 + kd * p.dilation[0];
+    if (d < 0 || d >= p.in_size[0]) continue;
+    for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
+      const int32_t h = h0 + kh * p.dilation[1];
+      if (h < 0 || h >= p.in_size[1]) continue;
+      for (int32_t kw = 0; kw < p.kernel[2]; ++kw) {
+        const int32_t w = w0 + kw * p.dilation[2];
+        if (w < 0 || w >= p.in_size[2]) continue;
+        tap((d * p.in_size[1] + h) * p.in_size[2] + w, d, h, w);
+      }
+    }
+  }
+}
+
 template <class T>
 void max_pool(const PoolParams& p, const T* MOTE_RESTRICT x, T* MOTE_RESTRICT y, int64_t* MOTE_RESTRICT indices) {
   using A = acc_t<T>;
@@ -56,28 +75,16 @@ void max_pool(const PoolParams& p, const T* MOTE_RESTRICT x, T* MOTE_RESTRICT y,
     bool found = false;
     A best = A(0);
     int64_t best_index = 0;
-    for (int32_t kd = 0; kd < p.kernel[0]; ++kd) {
-      const int32_t d = d0 + kd * p.dilation[0];
-      if (d < 0 || d >= p.in_size[0]) continue;
-      for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
-        const int32_t h = h0 + kh * p.dilation[1];
-        if (h < 0 || h >= p.in_size[1]) continue;
-        for (int32_t kw = 0; kw < p.kernel[2]; ++kw) {
-          const int32_t w = w0 + kw * p.dilation[2];
-          if (w < 0 || w >= p.in_size[2]) continue;
-          const int32_t offset = (d * p.in_size[1] + h) * p.in_size[2] + w;
-          const A v = convert<A>(x[in_base + offset]);
-          if (!found || v > best) {
-            found = true;
-            best = v;
-            // Indices count in the flattened input including batch and channel.
-            int64_t position = p.storage_order ? (static_cast<int64_t>(w) * p.in_size[1] + h) * p.in_size[0] + d
-                                               : offset;
-            best_index = in_base + position;
-          }
-        }
+    for_each_tap(p, d0, h0, w0, [&](int32_t offset, int32_t d, int32_t h, int32_t w) {
+      const A v = convert<A>(x[in_base + offset]);
+      if (!found || v > best) {
+        found = true;
+        best = v;
+        // Indices count in the flattened input including batch and channel.
+        int64_t position = p.storage_order ? (static_cast<int64_t>(w) * p.in_size[1] + h) * p.in_size[0] + d : offset;
+        best_index = in_base + position;
       }
-    }
+    });
     (void)c;
     y[out] = convert<T>(best);
     if (indices) indices[out] = best_index;
@@ -100,20 +107,10 @@ void average_pool(const PoolParams& p, const T* MOTE_RESTRICT x, T* MOTE_RESTRIC
       }
       padded *= taps;
     }
-    for (int32_t kd = 0; kd < p.kernel[0]; ++kd) {
-      const int32_t d = d0 + kd * p.dilation[0];
-      if (d < 0 || d >= p.in_size[0]) continue;
-      for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
-        const int32_t h = h0 + kh * p.dilation[1];
-        if (h < 0 || h >= p.in_size[1]) continue;
-        for (int32_t kw = 0; kw < p.kernel[2]; ++kw) {
-          const int32_t w = w0 + kw * p.dilation[2];
-          if (w < 0 || w >= p.in_size[2]) continue;
-          sum += convert<A>(x[in_base + (d * p.in_size[1] + h) * p.in_size[2] + w]);
-          ++inside;
-        }
-      }
-    }
+    for_each_tap(p, d0, h0, w0, [&](int32_t offset, int32_t, int32_t, int32_t) {
+      sum += convert<A>(x[in_base + offset]);
+      ++inside;
+    });
     const int32_t divisor = p.count_include_pad ? padded : inside;
     y[out] = convert<T>(divisor > 0 ? A(sum / A(divisor)) : A(0));
   });
@@ -124,19 +121,9 @@ void lp_pool(const PoolParams& p, const T* MOTE_RESTRICT x, T* MOTE_RESTRICT y) 
   using A = acc_t<T>;
   for_each_window(p, [&](int64_t in_base, int64_t out, int32_t d0, int32_t h0, int32_t w0, int32_t) {
     A sum = A(0);
-    for (int32_t kd = 0; kd < p.kernel[0]; ++kd) {
-      const int32_t d = d0 + kd * p.dilation[0];
-      if (d < 0 || d >= p.in_size[0]) continue;
-      for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
-        const int32_t h = h0 + kh * p.dilation[1];
-        if (h < 0 || h >= p.in_size[1]) continue;
-        for (int32_t kw = 0; kw < p.kernel[2]; ++kw) {
-          const int32_t w = w0 + kw * p.dilation[2];
-          if (w < 0 || w >= p.in_size[2]) continue;
-          sum += math::pow(math::fabs(convert<A>(x[in_base + (d * p.in_size[1] + h) * p.in_size[2] + w])), A(p.p));
-        }
-      }
-    }
+    for_each_tap(p, d0, h0, w0, [&](int32_t offset, int32_t, int32_t, int32_t) {
+      sum += math::pow(math::fabs(convert<A>(x[in_base + offset])), A(p.p));
+    });
     y[out] = convert<T>(math::pow(sum, A(1) / A(p.p)));
   });
 }

@@ -46,6 +46,13 @@ inline Q saturate_to(int32_t v, int32_t lo, int32_t hi) {
   return static_cast<Q>(v < lo ? lo : (v > hi ? hi : v));
 }
 
+// An int32 accumulator in output units: requantized, shifted by the output zero point and
+// clamped to [lo, hi].
+template <class Y>
+inline Y requantize_output(int32_t acc, int32_t multiplier, int32_t shift, int32_t y_zero, int32_t lo, int32_t hi) {
+  return saturate_to<Y>(requantize(acc, multiplier, shift) + y_zero, lo, hi);
+}
+
 // Per-tensor or per-axis quantization parameters of a float <-> integer conversion.
 struct QuantizeParams {
   int32_t count;
@@ -181,7 +188,7 @@ void qconv(const QConvParams& q, const X* MOTE_RESTRICT x, const X* MOTE_RESTRIC
   const int32_t yz = zero_of(y_zero);
   qconv_accumulate(q, x, zero_of(x_zero), w, w_zero, bias, [&](int64_t at, int32_t m, int32_t acc) {
     const int32_t c = q.requant_count == 1 ? 0 : m;
-    y[at] = saturate_to<Y>(requantize(acc, multiplier[c], shift[c]) + yz, q.act_min, q.act_max);
+    y[at] = requantize_output<Y>(acc, multiplier[c], shift[c], yz, q.act_min, q.act_max);
   });
 }
 
@@ -231,7 +238,7 @@ void qpointwise_conv_in_place(const QConvParams& q, const X* x, const X* MOTE_RE
         int32_t acc = bias ? bias[m] : 0;
         for (int32_t c = 0; c < p.in_channels; ++c) acc += pixel[c] * (static_cast<int32_t>(wm[c]) - wz);
         const int32_t r = q.requant_count == 1 ? 0 : m;
-        yn[m * size + i] = saturate_to<Y>(requantize(acc, multiplier[r], shift[r]) + yz, q.act_min, q.act_max);
+        yn[m * size + i] = requantize_output<Y>(acc, multiplier[r], shift[r], yz, q.act_min, q.act_max);
       }
     }
   }
@@ -338,7 +345,7 @@ void qmatmul(const QMatMulParams& p, const A* MOTE_RESTRICT a, const A* MOTE_RES
   const int32_t yz = zero_of(y_zero);
   qmatmul_accumulate(p, a, a_zero, b, b_zero, bias, [&](int64_t at, int32_t j, int32_t acc) {
     const int32_t c = p.requant_count == 1 ? 0 : j;
-    y[at] = saturate_to<Y>(requantize(acc, multiplier[c], shift[c]) + yz, p.act_min, p.act_max);
+    y[at] = requantize_output<Y>(acc, multiplier[c], shift[c], yz, p.act_min, p.act_max);
   });
 }
 
@@ -389,7 +396,7 @@ void qadd(const QAddParams& p, const Q* MOTE_RESTRICT a, const Q* MOTE_RESTRICT 
   for_each_broadcast(p.broadcast, [&](int32_t o, int32_t ia, int32_t ib, int32_t) {
     const int32_t sa = requantize((static_cast<int32_t>(a[ia]) - p.a_zero) * headroom, p.a_multiplier, p.a_shift);
     const int32_t sb = requantize((static_cast<int32_t>(b[ib]) - p.b_zero) * headroom, p.b_multiplier, p.b_shift);
-    y[o] = saturate_to<Q>(requantize(sa + sb, p.y_multiplier, p.y_shift) + p.y_zero, p.act_min, p.act_max);
+    y[o] = requantize_output<Q>(sa + sb, p.y_multiplier, p.y_shift, p.y_zero, p.act_min, p.act_max);
   });
 }
 
@@ -425,20 +432,10 @@ void qaverage_pool(const QPoolParams& q, const Q* MOTE_RESTRICT x, Q* MOTE_RESTR
   const PoolParams& p = q.pool;
   for_each_window(p, [&](int64_t in_base, int64_t out, int32_t d0, int32_t h0, int32_t w0, int32_t) {
     int32_t sum = 0, count = 0;
-    for (int32_t kd = 0; kd < p.kernel[0]; ++kd) {
-      const int32_t d = d0 + kd * p.dilation[0];
-      if (d < 0 || d >= p.in_size[0]) continue;
-      for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
-        const int32_t h = h0 + kh * p.dilation[1];
-        if (h < 0 || h >= p.in_size[1]) continue;
-        for (int32_t kw = 0; kw < p.kernel[2]; ++kw) {
-          const int32_t w = w0 + kw * p.dilation[2];
-          if (w < 0 || w >= p.in_size[2]) continue;
-          sum += static_cast<int32_t>(x[in_base + (d * p.in_size[1] + h) * p.in_size[2] + w]);
-          ++count;
-        }
-      }
-    }
+    for_each_tap(p, d0, h0, w0, [&](int32_t offset, int32_t, int32_t, int32_t) {
+      sum += static_cast<int32_t>(x[in_base + offset]);
+      ++count;
+    });
     int32_t v = q.y_zero;
     if (count > 0)
       v = q.same_quantization ? rounded_divide(sum, count)
