@@ -12,7 +12,10 @@ GeneratedCode generate_code(const Graph& graph, const CodegenOptions& options) {
     MOTE_CHECK(!node->kernels.empty(), "codegen: node '" + node->label() + "' was not lowered");
   Symbols symbols = assign_symbols(graph, options);
   GeneratedCode code;
-  for (const Weight& w : symbols.weights) code.weights_bytes += static_cast<int64_t>(w.tensor->byte_size());
+  for (const Weight& w : symbols.weights) {
+    code.weights.push_back({w.origin, static_cast<int64_t>(w.tensor->byte_size())});
+    code.weights_bytes += code.weights.back().bytes;
+  }
   code.arena_bytes = graph.arena_bytes;
 
   std::set<std::string> headers;

@@ -23,8 +23,15 @@ struct GeneratedFile {
   std::string contents;
 };
 
+// One constant in <name>_weights.cpp, for size reports and the flash budget.
+struct WeightSize {
+  std::string tensor;  // the model's tensor name
+  int64_t bytes = 0;
+};
+
 struct GeneratedCode {
   std::vector<GeneratedFile> files;
+  std::vector<WeightSize> weights;  // in first-use order
   int64_t weights_bytes = 0;
   int64_t arena_bytes = 0;
 };

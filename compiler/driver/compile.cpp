@@ -1,13 +1,45 @@
 #include "compiler/driver/compile.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <fstream>
 
 #include "compiler/driver/sample_data.h"
 #include "compiler/ir/errors.h"
 #include "frontend/onnx/model_loader.h"
+#include "frontend/onnx/tensor_proto.h"
 
 namespace mote {
 namespace fs = std::filesystem;
+
+namespace {
+
+// The largest constants first, so the user sees what to shrink.
+void check_flash_budget(const GeneratedCode& code, int64_t budget) {
+  if (budget <= 0 || code.weights_bytes <= budget) return;
+  std::vector<WeightSize> largest = code.weights;
+  std::stable_sort(largest.begin(), largest.end(), [](const WeightSize& a, const WeightSize& b) { return a.bytes > b.bytes; });
+  std::string table = fmt::format("  {:>10}  {}\n", "bytes", "weight");
+  const size_t shown = std::min<size_t>(largest.size(), 12);
+  for (size_t i = 0; i < shown; ++i) table += fmt::format("  {:>10}  {}\n", largest[i].bytes, largest[i].tensor);
+  if (largest.size() > shown) table += fmt::format("  ({} smaller weights not shown)\n", largest.size() - shown);
+  throw UserError(ErrorKind::Budget, fmt::format("the weights need {} bytes of flash, more than the budget of {} (--max-flash):\n{}",
+                                                 code.weights_bytes, budget, table));
+}
+
+bool file_holds(const fs::path& path, const std::string& contents) {
+  std::error_code ec;
+  if (fs::file_size(path, ec) != contents.size() || ec) return false;
+  std::ifstream in(path, std::ios::binary);
+  std::string existing(contents.size(), '\0');
+  in.read(existing.data(), static_cast<std::streamsize>(existing.size()));
+  return in && existing == contents;
+}
+
+}  // namespace
 
 CompileResult compile_model(const CompileOptions& options) {
   onnx_frontend::LoadedModel model = onnx_frontend::load_model(options.model);
@@ -37,6 +69,7 @@ CompileResult compile_model(const CompileOptions& options) {
   codegen.arena_alignment = options.passes.arena_alignment;
   codegen.io_in_arena = options.passes.io_in_arena;
   result.code = generate_code(*result.graph, codegen);
+  check_flash_budget(result.code, options.max_flash_bytes);
   return result;
 }
 
@@ -47,6 +80,7 @@ void write_generated(const GeneratedCode& code, const fs::path& dir) {
   for (const GeneratedFile& f : code.files) {
     fs::path path = dir / f.path;
     fs::create_directories(path.parent_path(), ec);
+    if (file_holds(path, f.contents)) continue;  // keeps its timestamp: builds do not redo it
     std::ofstream out(path, std::ios::binary);
     out << f.contents;
     if (!out) throw UserError(ErrorKind::Usage, "cannot write '" + path.string() + "'");
@@ -71,6 +105,39 @@ std::vector<int64_t> parse_dims(const std::string& text) {
     start = end + 1;
   }
   return dims;
+}
+
+int64_t parse_bytes(const std::string& text, const std::string& option) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  std::string unit = text.substr(digits);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  int64_t scale = 0;
+  if (unit.empty() || unit == "B") scale = 1;
+  else if (unit == "K" || unit == "KB" || unit == "KIB") scale = 1024;
+  else if (unit == "M" || unit == "MB" || unit == "MIB") scale = 1024 * 1024;
+  const int64_t limit = INT64_MAX / (1024 * 1024);
+  if (digits == 0 || digits > 12 || scale == 0 || std::stoll(text.substr(0, digits)) > limit)
+    throw UserError(ErrorKind::Usage, option + " expects a byte count such as 65536, 64K or 1M, not '" + text + "'");
+  return std::stoll(text.substr(0, digits)) * scale;
+}
+
+void bind_input_options(onnx_frontend::ImportOptions& import, const std::vector<std::string>& input_shapes,
+                        const std::vector<std::string>& const_inputs) {
+  auto split = [](const std::string& text, const char* option) {
+    size_t eq = text.rfind('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+      throw UserError(ErrorKind::Usage, std::string(option) + " expects NAME=VALUE, got '" + text + "'");
+    return std::make_pair(text.substr(0, eq), text.substr(eq + 1));
+  };
+  for (const auto& s : input_shapes) {
+    auto [name, dims] = split(s, "--input-shape");
+    import.input_shapes[name] = parse_dims(dims);
+  }
+  for (const auto& s : const_inputs) {
+    auto [name, file] = split(s, "--const-input");
+    import.const_inputs.emplace(name, onnx_frontend::read_tensor_file(file));
+  }
 }
 
 }  // namespace mote

@@ -22,6 +22,8 @@ struct CompileOptions {
   PassOptions passes;
   PipelineOptions pipeline;
   bool arena_extern = false;
+  // Flash budget for the weights (--max-flash); 0: none. Code size is the target compiler's.
+  int64_t max_flash_bytes = 0;
   // Post-training int8 quantization (--quantize int8): calibration inputs and how to observe.
   bool quantize_int8 = false;
   std::filesystem::path calibration;
@@ -46,5 +48,14 @@ void write_generated(const GeneratedCode& code, const std::filesystem::path& dir
 
 // Parses "1x3x32x32" (or "1,3,32,32"); throws UserError(Usage).
 std::vector<int64_t> parse_dims(const std::string& text);
+
+// Applies the --input-shape NAME=DIMS and --const-input NAME=FILE.pb options; throws
+// UserError(Usage) for malformed ones.
+void bind_input_options(onnx_frontend::ImportOptions& import, const std::vector<std::string>& input_shapes,
+                        const std::vector<std::string>& const_inputs);
+
+// Parses a byte count: "4096", "64K" / "64KB" / "64KiB" (x1024), "1M" / "1MB" / "1MiB"
+// (x1048576); throws UserError(Usage) naming `option`.
+int64_t parse_bytes(const std::string& text, const std::string& option);
 
 }  // namespace mote

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "compiler/ops/op_def.h"
 #include "passes/memory_table.h"
 
 namespace mote {
@@ -44,15 +45,18 @@ std::string compile_report_json(const CompileOptions& options, const CompileResu
   const Graph& g = *result.graph;
   const MemorySummary& m = g.memory;
   size_t kernels = 0, elided = 0;
-  for (const auto& node : g.nodes())
+  int64_t macs = 0;
+  for (const auto& node : g.nodes()) {
+    macs += multiply_accumulates(*node);
     for (const KernelCall& call : node->kernels) {
       ++kernels;
       elided += call.elided;
     }
+  }
   std::ostringstream s;
   s << "{\n  \"model\": " << quoted(options.model.string()) << ",\n  \"name\": " << quoted(options.name) << ",\n";
   s << "  \"nodes_imported\": " << result.nodes_imported << ",\n  \"nodes\": " << g.nodes().size() << ",\n";
-  s << "  \"kernel_calls\": " << kernels - elided << ",\n  \"weights_bytes\": " << result.code.weights_bytes << ",\n";
+  s << "  \"kernel_calls\": " << kernels - elided << ",\n  \"macs\": " << macs << ",\n  \"weights_bytes\": " << result.code.weights_bytes << ",\n";
   s << "  \"memory\": {\n    \"arena_bytes\": " << m.arena_bytes << ",\n    \"io_bytes\": " << m.io_bytes
     << ",\n    \"ram_bytes\": " << m.arena_bytes + m.io_bytes << ",\n    \"bound_schedule\": " << m.bound_schedule
     << ",\n    \"bound_file_order\": " << m.bound_file_order << ",\n    \"planner\": " << quoted(m.planner)

@@ -48,14 +48,21 @@ Diagnostic UserError::make(ErrorKind kind, std::string message) {
 }
 
 int UserError::exit_code() const {
-  switch (kind()) {
-    case ErrorKind::Usage:
-      return 2;
-    case ErrorKind::Budget:
-      return 3;
-    default:
-      return 1;
+  bool unsupported = false;
+  for (const Diagnostic& d : diagnostics_) {
+    switch (d.kind) {
+      case ErrorKind::Budget:
+        return kExitBudget;
+      case ErrorKind::Unsupported:
+      case ErrorKind::NotStatic:
+        unsupported = true;
+        break;
+      case ErrorKind::InvalidModel:
+      case ErrorKind::Usage:
+        return kExitUserError;
+    }
   }
+  return unsupported ? kExitUnsupported : kExitUserError;
 }
 
 void throw_internal(const std::string& message) { throw InternalError("internal error: " + message); }

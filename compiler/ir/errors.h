@@ -41,7 +41,8 @@ class UserError : public std::runtime_error {
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
   const std::string& model() const { return model_; }
   ErrorKind kind() const { return diagnostics_.front().kind; }
-  // Exit code for the CLI: 1 model errors, 2 usage, 3 budget.
+  // Exit code for the CLI: kExitUserError when any finding is the user's or the model's fault
+  // (so it is fixed first), else kExitUnsupported or kExitBudget.
   int exit_code() const;
 
  private:
@@ -56,7 +57,11 @@ class InternalError : public std::logic_error {
   explicit InternalError(const std::string& message) : std::logic_error(message) {}
 };
 
-inline constexpr int kExitInternalError = 70;
+// The CLI's exit codes (docs/cli.md).
+inline constexpr int kExitUserError = 1;    // bad option or file, invalid model
+inline constexpr int kExitUnsupported = 2;  // valid ONNX that Mote cannot compile (as is)
+inline constexpr int kExitBudget = 3;       // the result does not fit --max-ram / --max-flash
+inline constexpr int kExitInternalError = 4;
 
 [[noreturn]] void throw_internal(const std::string& message);
 #define MOTE_CHECK(cond, msg)                                                                \

@@ -167,6 +167,6 @@ Node* quantized_form(Graph& graph, const Node& node, const QdqPattern& pattern, 
 
 extern const OpDef kConv = {"", "Conv", make_attrs<ConvAttrs>, infer, lower, {false, false, false, true}, nullptr,
                             nullptr, absorb_channel_affine, nullptr, absorb_input_padding, nullptr, nullptr,
-                            quantized_form};
+                            quantized_form, [](const Node& node) { return convolution_macs(node, 1); }};
 
 }  // namespace mote::ops

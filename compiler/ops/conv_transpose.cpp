@@ -107,9 +107,16 @@ std::vector<KernelCall> lower(LowerContext& c) {
   })};
 }
 
+// Each input element scatters into M/group x kernel outputs, one MAC each.
+int64_t conv_transpose_macs(const Node& node) {
+  const Shape& w = node.inputs[1]->shape;  // [C, M/group, k...]
+  return node.inputs[0]->shape.numel() * (w.numel() / w[0]);
+}
+
 }  // namespace
 
 extern const OpDef kConvTranspose = {"", "ConvTranspose", make_attrs<ConvTransposeAttrs>, infer, lower,
-                                      {false, false, false, true}};
+                                      {false, false, false, true}, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                      nullptr, nullptr, nullptr, conv_transpose_macs};
 
 }  // namespace mote::ops

@@ -120,6 +120,6 @@ Node* quantized_form(Graph& graph, const Node& node, const QdqPattern& pattern, 
 }  // namespace
 
 extern const OpDef kGemm = {"", "Gemm", make_attrs<GemmAttrs>, infer, lower, {false, false, false, true}, nullptr, nullptr,
-                            absorb_channel_affine, nullptr, nullptr, nullptr, nullptr, quantized_form};
+                            absorb_channel_affine, nullptr, nullptr, nullptr, nullptr, quantized_form, gemm_macs};
 
 }  // namespace mote::ops

@@ -88,6 +88,6 @@ bool as_plain_gemm(const Node& node) {
 }  // namespace
 
 extern const OpDef kMatMul = {"",      "MatMul", make_attrs<NoAttrs>, infer, lower, {}, nullptr, nullptr,
-                              nullptr, nullptr,  nullptr,             nullptr, as_plain_gemm};
+                              nullptr, nullptr,  nullptr,             nullptr, as_plain_gemm, nullptr, matmul_macs};
 
 }  // namespace mote::ops

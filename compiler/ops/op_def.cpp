@@ -201,4 +201,23 @@ mote::Activation activation_params(const Node& node) {
   return {kind, node.activation->alpha, node.activation->beta};
 }
 
+int64_t multiply_accumulates(const Node& node) {
+  return node.op && node.op->multiply_accumulates ? node.op->multiply_accumulates(node) : 0;
+}
+
+int64_t convolution_macs(const Node& node, size_t weights) {
+  const Shape& w = node.inputs[weights]->shape;
+  return node.outputs[0]->shape.numel() * (w.numel() / w[0]);
+}
+
+int64_t matmul_macs(const Node& node) {
+  const Shape& a = node.inputs[0]->shape;
+  return node.outputs[0]->shape.numel() * a[a.rank() - 1];
+}
+
+int64_t gemm_macs(const Node& node) {
+  const Shape& y = node.outputs[0]->shape;
+  return y.numel() * (node.inputs[0]->shape.numel() / y[0]);
+}
+
 }  // namespace mote

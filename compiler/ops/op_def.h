@@ -85,6 +85,9 @@ struct OpDef {
   // `pattern` (its output is pattern.output.integer) and returns it; null, adding nothing,
   // when this instance has no integer form (unsupported quantization, attributes, ...).
   Node* (*quantized_form)(Graph&, const Node&, const QdqPattern&, const Node* before) = nullptr;
+  // For convolutions and matrix products: the multiply-accumulates one run of the node does
+  // (reports and MACs-per-instruction benchmarks). Ops without it count 0.
+  int64_t (*multiply_accumulates)(const Node&) = nullptr;
 };
 
 // The runtime-min form of a node's fused activation (kind none when it has none).
@@ -187,6 +190,15 @@ Diagnostic node_diagnostic(const Node& node, ErrorKind kind, std::string message
 
 // All registered ops (op_table.cpp).
 const std::vector<const OpDef*>& all_ops();
+
+// The node's multiply-accumulates per run (OpDef::multiply_accumulates), 0 for other ops.
+int64_t multiply_accumulates(const Node& node);
+// Shared formulas: a convolution whose weights (input `weights`, [M, C/group, k...]) each
+// output element reduces over, and a product whose output elements each reduce over the last
+// axis of input 0 (MatMul) or over A's K (Gemm, any transA: A holds M x K elements).
+int64_t convolution_macs(const Node& node, size_t weights);
+int64_t matmul_macs(const Node& node);
+int64_t gemm_macs(const Node& node);
 const OpDef* find_op(const std::string& domain, const std::string& name);
 
 }  // namespace mote

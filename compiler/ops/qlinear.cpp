@@ -323,10 +323,17 @@ std::vector<KernelCall> lower_qgemm(LowerContext& c) {
 
 }  // namespace
 
-extern const OpDef kConvInteger = {"", "ConvInteger", make_attrs<ConvAttrs>, infer_conv_integer, lower_conv_integer, {}};
-extern const OpDef kQLinearConv = {"", "QLinearConv", make_attrs<ConvAttrs>, infer_qlinear_conv, lower_qlinear_conv, {}};
-extern const OpDef kMatMulInteger = {"", "MatMulInteger", make_attrs<NoAttrs>, infer_matmul_integer, lower_matmul_integer, {}};
-extern const OpDef kQGemm = {"com.microsoft", "QGemm", make_attrs<QGemmAttrs>, infer_qgemm, lower_qgemm, {}};
-extern const OpDef kQLinearMatMul = {"", "QLinearMatMul", make_attrs<NoAttrs>, infer_qlinear_matmul, lower_qlinear_matmul, {}};
+// The hooks before multiply_accumulates, none of which these ops have.
+#define MOTE_NO_HOOKS nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr
+extern const OpDef kConvInteger = {"", "ConvInteger", make_attrs<ConvAttrs>, infer_conv_integer, lower_conv_integer, {}, MOTE_NO_HOOKS,
+                                   [](const Node& node) { return convolution_macs(node, 1); }};
+extern const OpDef kQLinearConv = {"", "QLinearConv", make_attrs<ConvAttrs>, infer_qlinear_conv, lower_qlinear_conv, {}, MOTE_NO_HOOKS,
+                                   [](const Node& node) { return convolution_macs(node, 3); }};
+extern const OpDef kMatMulInteger = {"", "MatMulInteger", make_attrs<NoAttrs>, infer_matmul_integer, lower_matmul_integer, {}, MOTE_NO_HOOKS,
+                                     matmul_macs};
+extern const OpDef kQGemm = {"com.microsoft", "QGemm", make_attrs<QGemmAttrs>, infer_qgemm, lower_qgemm, {}, MOTE_NO_HOOKS, gemm_macs};
+extern const OpDef kQLinearMatMul = {"", "QLinearMatMul", make_attrs<NoAttrs>, infer_qlinear_matmul, lower_qlinear_matmul, {}, MOTE_NO_HOOKS,
+                                     matmul_macs};
+#undef MOTE_NO_HOOKS
 
 }  // namespace mote::ops

@@ -25,6 +25,7 @@
 #include "compiler/driver/compile.h"
 #include "compiler/ir/errors.h"
 #include "compiler/ir/literals.h"
+#include "compiler/ops/op_def.h"
 #include "frontend/onnx/tensor_proto.h"
 
 namespace fs = std::filesystem;
@@ -59,14 +60,7 @@ std::string run_command(const std::string& command, int* status = nullptr) {
 // Multiply-accumulates of the convolutions and matrix products, from the compiled graph.
 int64_t count_macs(const Graph& graph) {
   int64_t macs = 0;
-  for (const auto& node : graph.nodes()) {
-    const std::string op = node->op_name();
-    const Value* out = node->outputs.empty() ? nullptr : node->outputs[0];
-    if (!out || node->inputs.size() < 2 || !node->inputs[1]) continue;
-    const Shape& w = node->inputs[1]->shape;
-    if (op == "Conv" && w.rank() >= 3) macs += out->shape.numel() * (w.numel() / w[0]);
-    else if (op == "Gemm" || op == "MatMul") macs += out->shape.numel() * node->inputs[0]->shape[node->inputs[0]->shape.rank() - 1];
-  }
+  for (const auto& node : graph.nodes()) macs += multiply_accumulates(*node);
   return macs;
 }
 

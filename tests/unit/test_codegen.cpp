@@ -79,7 +79,7 @@ TEST_CASE("a bad --name is a usage error") {
     compile_model(options);
     FAIL("accepted the name");
   } catch (const UserError& e) {
-    CHECK(e.exit_code() == 2);
+    CHECK(e.exit_code() == mote::kExitUserError);
   }
 }
 
