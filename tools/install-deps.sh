@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages Mote needs to build, test and target Cortex-M, if missing.
 set -eu
 PACKAGES="build-essential cmake libonnx-dev libprotobuf-dev protobuf-compiler libeigen3-dev libfmt-dev
-libcli11-dev zlib1g-dev catch2 libonnx-testdata gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm"
+libcli11-dev zlib1g-dev catch2 libonnx-testdata gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
+chromium fonts-dejavu-core"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -22,6 +22,7 @@ struct CompileArgs {
   std::string name = "model";
   std::vector<std::string> input_shapes, const_inputs, dump_after, disabled;
   std::string report;
+  std::string html;
   bool arena_extern = false;
   bool verbose = false;
   bool quiet = false;
@@ -99,6 +100,12 @@ void print_summary(const CompileArgs& args, const CompileOptions& options, const
   std::cout << "  wrote " << result.code.files.size() << " files to " << args.output << " in " << fmt::format("{:.2f}", seconds) << " s\n";
 }
 
+void write_report(const std::string& path, const std::string& contents) {
+  std::ofstream out(path, std::ios::binary);
+  out << contents;
+  if (!out) throw UserError(ErrorKind::Usage, "cannot write the report '" + path + "'");
+}
+
 int run_compile(const CompileArgs& args) {
   auto start = std::chrono::steady_clock::now();
   const CompileOptions options = make_options(args);
@@ -112,11 +119,8 @@ int run_compile(const CompileArgs& args) {
     for (const auto& n : result.notes) std::cerr << "note: " << n << "\n";
   if (!args.quiet) print_summary(args, options, result, seconds);
   if (args.memory_table) std::cout << format_tensor_table(arena_tensors(*result.graph));
-  if (!args.report.empty()) {
-    std::ofstream report(args.report, std::ios::binary);
-    report << compile_report_json(options, result);
-    if (!report) throw UserError(ErrorKind::Usage, "cannot write the report '" + args.report + "'");
-  }
+  if (!args.report.empty()) write_report(args.report, compile_report_json(options, result));
+  if (!args.html.empty()) write_report(args.html, compile_report_html(options, result));
   return 0;
 }
 
@@ -145,6 +149,8 @@ Command add_compile_command(CLI::App& app) {
   compile->add_flag("--no-in-place", args->no_in_place, "never let an op overwrite its input (for comparison)");
   compile->add_flag("--memory-table", args->memory_table, "print every arena tensor with its offset, size and lifetime");
   compile->add_option("--report", args->report, "FILE: write the compile report (sizes, MACs, memory plan, tensors) as JSON");
+  compile->add_option("--html", args->html,
+                      "FILE: write the report as one self-contained HTML page (totals, arena timeline, flash by node, every node)");
   compile->add_option("--quantize", args->quantize, "int8: post-training quantization calibrated on --calibration");
   compile->add_option("--calibration", args->calibration,
                       "DATA: representative inputs, a .npy / .npz file (samples along the first axis) or a folder of .pb test sets");

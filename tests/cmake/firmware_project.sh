@@ -2,7 +2,7 @@
 # Builds samples/digits_cnn/firmware, a firmware-style CMake project using mote_add_model(), from
 # a clean folder and runs it. Usage: firmware_project.sh MODE MOTE_BUILD_DIR WORK_DIR
 #   package:      installs Mote from MOTE_BUILD_DIR into a prefix and uses find_package(Mote);
-#                 then checks that a changed model regenerates on the next build, that an
+#                 builds the same demo with the sample's plain Makefile; then checks that a changed model regenerates on the next build, that an
 #                 unchanged one does not, and that a RAM budget below the model fails configure.
 #   subdirectory: uses add_subdirectory(<Mote source>), which builds mote for this machine.
 set -eu
@@ -36,6 +36,12 @@ cmake --build "$work/build" > "$work/build.log" 2>&1 || { cat "$work/build.log";
 grep -q "all three digits match PyTorch" "$work/run.log" || fail "unexpected demo output"
 echo "$mode: configured, built and ran: all three digits match PyTorch"
 [ "$mode" = package ] || exit 0
+
+# The CLI route: the sample's plain Makefile with the installed mote.
+cp -r "$source_dir/samples/digits_cnn" "$work/makefile-route"
+make -C "$work/makefile-route/firmware" MOTE="$work/prefix/bin/mote" > "$work/make.log" 2>&1 || { cat "$work/make.log"; fail "make"; }
+"$work/makefile-route/firmware/build/digits_demo" > "$work/make-run.log" || { cat "$work/make-run.log"; fail "the Makefile demo"; }
+echo "Makefile route: built and ran: $(tail -1 "$work/make-run.log")"
 
 # An unchanged model: the build neither regenerates nor recompiles the model.
 cmake --build "$work/build" > "$work/rebuild.log" 2>&1 || { cat "$work/rebuild.log"; fail "rebuild"; }
