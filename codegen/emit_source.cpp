@@ -28,8 +28,10 @@ class SourceWriter {
   std::string write(const std::set<std::string>& headers) {
     std::string params, body;
     collect_pointers();
+    int step = 0;
     for (const auto& node : graph_.nodes()) {
       body += "\n  // " + node->label() + " (" + node->op_name() + ")\n";
+      body += profile_hook(++step);
       for (size_t k = 0; k < node->kernels.size(); ++k) {
         const KernelCall& call = node->kernels[k];
         if (call.elided) {
@@ -50,6 +52,8 @@ class SourceWriter {
     std::set<std::string> all = headers;
     if (!copies.empty()) all.insert("mote/elementwise.h");
     for (const auto& h : all) out += "#include \"" + h + "\"\n";
+    out += "\n#ifdef MOTE_PROFILE_LAYERS\n// Per-layer timing (mote-m4-run --per-layer): called before node `step` (from 1) and once\n"
+           "// more after the last one.\nextern \"C\" void mote_profile_layer(int step);\n#endif\n";
     out += "\nnamespace " + symbols_.ns + " {\nnamespace {\n\n";
     if (!options_.arena_extern && graph_.arena_bytes > 0)
       out += "alignas(" + prefix + "_ARENA_ALIGN) uint8_t g_arena[" + prefix + "_ARENA_BYTES];\n\n";
@@ -69,12 +73,16 @@ class SourceWriter {
     }
     if (graph_.arena_bytes > 0 && !arena_used_) out += "  (void)arena_bytes;  // every kernel was elided\n";
     out += declarations_;
-    out += body + copies + "  return 0;\n}\n";
+    out += body + copies + profile_hook(step + 1) + "  return 0;\n}\n";
     if (options_.io_in_arena) out += io_accessor("input", graph_.inputs) + io_accessor("output", graph_.outputs);
     return out;
   }
 
  private:
+  static std::string profile_hook(int step) {
+    return "#ifdef MOTE_PROFILE_LAYERS\n  mote_profile_layer(" + std::to_string(step) + ");\n#endif\n";
+  }
+
   // Typed names for graph I/O (half types arrive as uint16_t) and arena tensors.
   void collect_pointers() {
     std::unordered_set<const Value*> referenced;

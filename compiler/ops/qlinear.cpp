@@ -10,6 +10,7 @@
 #include "compiler/ops/matmul.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/quant_math.h"
+#include "mote/qconv_s8.h"
 #include "mote/quantized.h"
 
 namespace mote::ops {
@@ -38,6 +39,17 @@ int32_t zero_count(InferContext& c, size_t i, int64_t channels, const char* what
   return static_cast<int32_t>(n);
 }
 int32_t zero_count(LowerContext& c, size_t i) { return c.has_input(i) ? static_cast<int32_t>(c.input(i).shape.numel()) : 0; }
+
+// Absent, or constant and all 0 (symmetric weights, as TFLite and Mote's quantizer make them):
+// what the fast int8 kernels (mote/qconv_s8.h) assume.
+bool zero_points_all_zero(LowerContext& c, size_t i) {
+  if (!c.has_input(i)) return true;
+  const Tensor* zero = c.known_input(i);
+  if (!zero) return false;
+  for (int64_t k = 0; k < zero->numel(); ++k)
+    if (zero->as_double(k) != 0.0) return false;
+  return true;
+}
 
 // The output clamp: the output type's range, narrowed by a Relu or Clip the fuse_qdq pass
 // fused into the node.
@@ -130,6 +142,18 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
                                   KernelArg::constant_tensor(shift), KernelArg::input(kQyZero),
                                   KernelArg::output(0)};
       const InPlaceConv form = in_place_form(q.conv);
+      if constexpr (std::is_same_v<X, int8_t> && std::is_same_v<W, int8_t> && std::is_same_v<Y, int8_t>) {
+        if (zero_points_all_zero(c, kQwZero) && (form != InPlaceConv::Depthwise || mote::qdepthwise_conv_s8_supports(q.conv))) {
+          args.push_back(KernelArg::scratch(0));
+          const bool depthwise = form == InPlaceConv::Depthwise;
+          KernelCall call = depthwise ? bind_kernel("mote/qconv_s8.h", "mote::qdepthwise_conv_s8", "mote::QConvParams", q,
+                                                    &mote::qdepthwise_conv_s8, args)
+                                      : bind_kernel("mote/qconv_s8.h", "mote::qconv_s8", "mote::QConvParams", q, &mote::qconv_s8, args);
+          call.scratch_bytes = {depthwise ? mote::qdepthwise_conv_s8_scratch_bytes(q.conv) : mote::qconv_s8_scratch_bytes(q.conv)};
+          if (form != InPlaceConv::None) call.in_place = {{kQx, 0}};
+          return call;
+        }
+      }
       if (form == InPlaceConv::None)
         return bind_kernel("mote/quantized.h", "mote::qconv<" + types, "mote::QConvParams", q, &mote::qconv<X, W, Y>, args);
       // Depthwise and 1x1 convolutions may overwrite their input, as their float forms.

@@ -15,11 +15,11 @@
 namespace mote {
 
 // (a * b * 2) >> 32, rounded, saturating the single overflow case (INT32_MIN * INT32_MIN).
+// TFLite adds 2^30 (1 - 2^30 when negative) and divides by 2^31 rounding toward zero; that
+// equals adding 2^30 and shifting right (rounding down) for every product, which is cheaper.
 inline int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
   if (a == b && a == numeric_limits<int32_t>::lowest()) return numeric_limits<int32_t>::max();
-  const int64_t product = static_cast<int64_t>(a) * static_cast<int64_t>(b);
-  const int64_t nudge = product >= 0 ? (int64_t{1} << 30) : (1 - (int64_t{1} << 30));
-  return static_cast<int32_t>((product + nudge) / (int64_t{1} << 31));
+  return static_cast<int32_t>((static_cast<int64_t>(a) * static_cast<int64_t>(b) + (int64_t{1} << 30)) >> 31);
 }
 
 // x / 2^exponent rounded half away from zero.
@@ -33,12 +33,13 @@ inline int32_t rounding_divide_by_pot(int32_t x, int32_t exponent) {
 
 // acc * real_multiplier, where real_multiplier = multiplier * 2^(shift - 31).
 inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
-  const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-  const int64_t scaled = static_cast<int64_t>(acc) * (int64_t{1} << left);
-  const int32_t clamped = scaled > numeric_limits<int32_t>::max()   ? numeric_limits<int32_t>::max()
-                          : scaled < numeric_limits<int32_t>::lowest() ? numeric_limits<int32_t>::lowest()
-                                                                      : static_cast<int32_t>(scaled);
-  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(clamped, multiplier), right);
+  if (shift > 0) {  // a multiplier above 1: saturating left shift first
+    const int32_t top = numeric_limits<int32_t>::max() >> shift, bottom = numeric_limits<int32_t>::lowest() >> shift;
+    acc = acc > top      ? numeric_limits<int32_t>::max()
+          : acc < bottom ? numeric_limits<int32_t>::lowest()
+                         : static_cast<int32_t>(static_cast<uint32_t>(acc) << shift);
+  }
+  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(acc, multiplier), shift > 0 ? 0 : -shift);
 }
 
 template <class Q>

@@ -1,0 +1,297 @@
+// Fast int8 convolutions and fully connected layers (int8 input, int8 weights with zero
+// points of 0, int8 output): the kernels TFLite-style models spend their time in.
+//
+// The work is a matrix product of weight rows (int8, as stored: no repacking) with columns
+// holding each output pixel's receptive field minus the input zero point (int16; padding taps
+// are 0, which is exactly what they contribute). Each step computes two output channels for
+// two columns, so every loaded weight and every column value is used twice. On cores with the
+// DSP extension (__ARM_FEATURE_DSP: Cortex-M4, M7, M33) __sxtb16 widens four weights at once and
+// __smlad does two multiply-accumulates; elsewhere the same sums run in plain C. Integer sums do
+// not depend on their order, so both paths give the results of mote::qconv bit for bit.
+#ifndef MOTE_QCONV_S8_H
+#define MOTE_QCONV_S8_H
+
+#include "mote/quantized.h"
+
+#if defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>  // the compiler's intrinsics, not a library
+#endif
+
+namespace mote {
+namespace s8 {
+
+// Columns store each group of four values as k0 k2 k1 k3: the order in which __sxtb16 splits
+// four int8 weights (bytes 0 and 2, then bytes 1 and 3), so one 32-bit load of a column pairs
+// with each half. Columns are zero-filled to a multiple of four.
+inline int32_t column_slot(int32_t k) { return (k & ~3) | ((k & 1) << 1) | ((k >> 1) & 1); }
+inline int32_t padded_depth(int32_t k) { return (k + 3) & ~3; }
+
+// Accumulators of two weight rows against kColumns (1 or 2) columns.
+template <int kColumns>
+struct RowBlock {
+  int32_t acc[2][kColumns];
+};
+
+#if defined(__ARM_FEATURE_DSP)
+// __sxtb16 of the word rotated by 8: bytes 1 and 3 as two int16 (one instruction; GCC does not
+// fold the rotation into sxtb16 on its own).
+inline int32_t sxtb16_odd(uint32_t word) {
+  int32_t out;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(out) : "r"(word));
+  return out;
+}
+#endif
+
+// block.acc[r][j] += sum over i < depth of row_r[i] * column_j[slot(i)]. Accumulators live in
+// locals for the loop so they stay in registers.
+template <int kColumns>
+inline void dot_rows(const int8_t* MOTE_RESTRICT row0, const int8_t* MOTE_RESTRICT row1, const int16_t* MOTE_RESTRICT column0,
+                     const int16_t* MOTE_RESTRICT column1, int32_t depth, RowBlock<kColumns>& block) {
+  static_assert(kColumns == 1 || kColumns == 2, "one or two columns");
+  int32_t a00 = block.acc[0][0], a10 = block.acc[1][0];
+  int32_t a01 = kColumns == 2 ? block.acc[0][kColumns - 1] : 0, a11 = kColumns == 2 ? block.acc[1][kColumns - 1] : 0;
+  int32_t tail = 0;  // where the plain loop starts
+#if defined(__ARM_FEATURE_DSP)
+  tail = depth & ~3;
+  for (int32_t i = 0; i < tail; i += 4) {
+    uint32_t packed0, packed1;
+    __builtin_memcpy(&packed0, row0 + i, 4);
+    __builtin_memcpy(&packed1, row1 + i, 4);
+    const int32_t even0 = __sxtb16(static_cast<int32_t>(packed0)), odd0 = sxtb16_odd(packed0);
+    const int32_t even1 = __sxtb16(static_cast<int32_t>(packed1)), odd1 = sxtb16_odd(packed1);
+    int32_t c0_even, c0_odd;
+    __builtin_memcpy(&c0_even, column0 + i, 4);
+    __builtin_memcpy(&c0_odd, column0 + i + 2, 4);
+    a00 = __smlad(odd0, c0_odd, __smlad(even0, c0_even, a00));
+    a10 = __smlad(odd1, c0_odd, __smlad(even1, c0_even, a10));
+    if (kColumns == 2) {
+      int32_t c1_even, c1_odd;
+      __builtin_memcpy(&c1_even, column1 + i, 4);
+      __builtin_memcpy(&c1_odd, column1 + i + 2, 4);
+      a01 = __smlad(odd0, c1_odd, __smlad(even0, c1_even, a01));
+      a11 = __smlad(odd1, c1_odd, __smlad(even1, c1_even, a11));
+    }
+  }
+#endif
+  for (int32_t i = tail; i < depth; ++i) {
+    const int32_t slot = column_slot(i), w0 = row0[i], w1 = row1[i];
+    a00 += w0 * column0[slot];
+    a10 += w1 * column0[slot];
+    if (kColumns == 2) {
+      a01 += w0 * column1[slot];
+      a11 += w1 * column1[slot];
+    }
+  }
+  block.acc[0][0] = a00;
+  block.acc[1][0] = a10;
+  if (kColumns == 2) {
+    block.acc[0][kColumns - 1] = a01;
+    block.acc[1][kColumns - 1] = a11;
+  }
+}
+
+// The receptive field of output pixel `pixel` (flattened d, h, w) over the group's input
+// channels, in weight order (channel, kd, kh, kw), minus the input zero point.
+inline void build_column(const ConvParams& p, const int8_t* MOTE_RESTRICT xg, int32_t x_zero, int32_t pixel,
+                         int16_t* MOTE_RESTRICT column) {
+  const int32_t cin_g = p.in_channels / p.groups;
+  const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
+  const int32_t depth = cin_g * p.kernel[0] * p.kernel[1] * p.kernel[2];
+  const bool one_by_one = p.kernel[0] * p.kernel[1] * p.kernel[2] == 1 && p.stride[0] == 1 && p.stride[1] == 1 &&
+                          p.stride[2] == 1 && p.pad_begin[0] == 0 && p.pad_begin[1] == 0 && p.pad_begin[2] == 0;
+  if (one_by_one) {
+    for (int32_t c = 0; c < cin_g; ++c) column[column_slot(c)] = static_cast<int16_t>(xg[c * in_plane + pixel] - x_zero);
+  } else {
+    const int32_t ow = pixel % p.out_size[2], oh = (pixel / p.out_size[2]) % p.out_size[1], od = pixel / (p.out_size[2] * p.out_size[1]);
+    int32_t k = 0;
+    for (int32_t c = 0; c < cin_g; ++c)
+      for (int32_t kd = 0; kd < p.kernel[0]; ++kd) {
+        const int32_t id = od * p.stride[0] - p.pad_begin[0] + kd * p.dilation[0];
+        for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
+          const int32_t ih = oh * p.stride[1] - p.pad_begin[1] + kh * p.dilation[1];
+          const bool row_inside = id >= 0 && id < p.in_size[0] && ih >= 0 && ih < p.in_size[1];
+          const int8_t* row = xg + (static_cast<int64_t>(c) * p.in_size[0] + id) * p.in_size[1] * p.in_size[2] +
+                              static_cast<int64_t>(ih) * p.in_size[2];
+          for (int32_t kw = 0; kw < p.kernel[2]; ++kw, ++k) {
+            const int32_t iw = ow * p.stride[2] - p.pad_begin[2] + kw * p.dilation[2];
+            column[column_slot(k)] = row_inside && iw >= 0 && iw < p.in_size[2] ? static_cast<int16_t>(row[iw] - x_zero) : int16_t{0};
+          }
+        }
+      }
+  }
+  for (int32_t k = depth; k < padded_depth(depth); ++k) column[column_slot(k)] = 0;
+}
+
+}  // namespace s8
+
+// Scratch bytes qconv_s8 needs: two columns.
+inline int64_t qconv_s8_scratch_bytes(const ConvParams& p) {
+  return 2 * static_cast<int64_t>(s8::padded_depth(p.in_channels / p.groups * p.kernel[0] * p.kernel[1] * p.kernel[2])) *
+         static_cast<int64_t>(sizeof(int16_t));
+}
+
+// QLinearConv for int8 tensors whose weight zero points are all 0. Pixels are processed two at
+// a time and both are read before any output is written, so a 1x1 convolution with stride 1
+// and no padding may run in place (y == x).
+inline void qconv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
+                     const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
+                     const int32_t* MOTE_RESTRICT shift, const int8_t* MOTE_RESTRICT y_zero, int8_t* y, int16_t* MOTE_RESTRICT columns) {
+  (void)w_zero;  // all zero: the compiler picks this kernel only then
+  const ConvParams& p = q.conv;
+  const int32_t cin_g = p.in_channels / p.groups, cout_g = p.out_channels / p.groups;
+  const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
+  const int32_t out_plane = p.out_size[0] * p.out_size[1] * p.out_size[2];
+  const int32_t depth = cin_g * p.kernel[0] * p.kernel[1] * p.kernel[2];
+  const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
+  int16_t* const column0 = columns;
+  int16_t* const column1 = columns + s8::padded_depth(depth);
+  auto store = [&](int64_t at, int32_t m, int32_t acc) {
+    const int32_t r = q.requant_count == 1 ? 0 : m;
+    y[at] = requantize_output<int8_t>(acc, multiplier[r], shift[r], yz, q.act_min, q.act_max);
+  };
+  for (int32_t n = 0; n < p.batch; ++n)
+    for (int32_t g = 0; g < p.groups; ++g) {
+      const int8_t* xg = x + (static_cast<int64_t>(n) * p.in_channels + static_cast<int64_t>(g) * cin_g) * in_plane;
+      for (int32_t pixel = 0; pixel < out_plane; pixel += 2) {
+        const bool pair = pixel + 1 < out_plane;
+        s8::build_column(p, xg, xz, pixel, column0);
+        if (pair) s8::build_column(p, xg, xz, pixel + 1, column1);
+        for (int32_t m = g * cout_g; m < (g + 1) * cout_g; m += 2) {
+          const bool two = m + 1 < (g + 1) * cout_g;
+          const int8_t* row0 = w + static_cast<int64_t>(m) * depth;
+          const int32_t b0 = bias ? bias[m] : 0, b1 = bias && two ? bias[m + 1] : b0;
+          s8::RowBlock<2> block{{{b0, b0}, {b1, b1}}};
+          s8::dot_rows(row0, two ? row0 + depth : row0, column0, pair ? column1 : column0, depth, block);
+          const int64_t at = (static_cast<int64_t>(n) * p.out_channels + m) * out_plane + pixel;
+          store(at, m, block.acc[0][0]);
+          if (pair) store(at + 1, m, block.acc[0][1]);
+          if (two) {
+            store(at + out_plane, m + 1, block.acc[1][0]);
+            if (pair) store(at + out_plane + 1, m + 1, block.acc[1][1]);
+          }
+        }
+      }
+    }
+}
+
+namespace s8 {
+
+// Input rows (or columns) the outputs of a depthwise convolution reach, padding included.
+inline int32_t reach(int32_t outputs, int32_t stride, int32_t kernel, int32_t dilation) {
+  return (outputs - 1) * stride + (kernel - 1) * dilation + 1;
+}
+
+// Weight pairs (w[k], w[k+1]) of each kernel row packed as two int16, for __smlad.
+constexpr int32_t kMaxDepthwisePairs = 64;
+
+// One depthwise output: the taps of a kernel_h x kernel_w window whose top-left corner is
+// `origin` in the padded plane (`cols` wide).
+inline int32_t depthwise_window(const int16_t* MOTE_RESTRICT origin, int32_t cols, int32_t kernel_h, int32_t kernel_w,
+                                int32_t dilation_h, int32_t dilation_w, const int8_t* MOTE_RESTRICT weights,
+                                const int32_t* MOTE_RESTRICT pairs, int32_t acc) {
+  for (int32_t kh = 0; kh < kernel_h; ++kh) {
+    const int16_t* tap = origin + kh * dilation_h * cols;
+    const int8_t* row = weights + kh * kernel_w;
+    int32_t kw = 0;
+#if defined(__ARM_FEATURE_DSP)
+    if (dilation_w == 1)
+      for (; kw + 2 <= kernel_w; kw += 2) {
+        int32_t two;
+        __builtin_memcpy(&two, tap + kw, 4);
+        acc = __smlad(pairs[kh * (kernel_w / 2) + kw / 2], two, acc);
+      }
+#else
+    (void)pairs;
+#endif
+    for (; kw < kernel_w; ++kw) acc += static_cast<int32_t>(row[kw]) * tap[kw * dilation_w];
+  }
+  return acc;
+}
+
+// One row of a 3-tap window: a pair (one __smlad with the packed weights) and a single tap.
+inline int32_t depthwise_row_3(const int16_t* MOTE_RESTRICT tap, const int8_t* MOTE_RESTRICT weights, int32_t pair, int32_t acc) {
+#if defined(__ARM_FEATURE_DSP)
+  int32_t two;
+  __builtin_memcpy(&two, tap, 4);
+  acc = __smlad(pair, two, acc);
+#else
+  (void)pair;
+  acc += static_cast<int32_t>(weights[0]) * tap[0] + static_cast<int32_t>(weights[1]) * tap[1];
+#endif
+  return acc + static_cast<int32_t>(weights[2]) * tap[2];
+}
+
+// depthwise_window for the common 3x3 kernel without dilation, written out row by row (the
+// compiler does not unroll the general loop).
+inline int32_t depthwise_window_3x3(const int16_t* MOTE_RESTRICT origin, int32_t cols, const int8_t* MOTE_RESTRICT weights,
+                                    const int32_t* MOTE_RESTRICT pairs, int32_t acc) {
+  acc = depthwise_row_3(origin, weights, pairs[0], acc);
+  acc = depthwise_row_3(origin + cols, weights + 3, pairs[1], acc);
+  return depthwise_row_3(origin + 2 * cols, weights + 6, pairs[2], acc);
+}
+
+}  // namespace s8
+
+// Whether qdepthwise_conv_s8 handles these parameters: a 2-D depthwise convolution with one
+// output channel per input channel and a kernel of at most 2 x kMaxDepthwisePairs taps per row pair.
+inline bool qdepthwise_conv_s8_supports(const ConvParams& p) {
+  return p.groups == p.in_channels && p.out_channels == p.in_channels && p.in_size[0] == 1 && p.kernel[0] == 1 &&
+         p.kernel[1] * (p.kernel[2] / 2) <= s8::kMaxDepthwisePairs;
+}
+
+// Scratch bytes qdepthwise_conv_s8 needs: one padded int16 plane.
+inline int64_t qdepthwise_conv_s8_scratch_bytes(const ConvParams& p) {
+  return static_cast<int64_t>(s8::reach(p.out_size[1], p.stride[1], p.kernel[1], p.dilation[1])) *
+         s8::reach(p.out_size[2], p.stride[2], p.kernel[2], p.dilation[2]) * static_cast<int64_t>(sizeof(int16_t));
+}
+
+// Depthwise QLinearConv for int8 with weight zero points of 0. Each channel's input plane is
+// first copied into `plane` minus the input zero point and surrounded by its zero padding, so
+// no tap needs a bounds check and the output may overwrite the input (y == x).
+inline void qdepthwise_conv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
+                               const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias,
+                               const int32_t* MOTE_RESTRICT multiplier, const int32_t* MOTE_RESTRICT shift,
+                               const int8_t* MOTE_RESTRICT y_zero, int8_t* y, int16_t* MOTE_RESTRICT plane) {
+  (void)w_zero;  // all zero: the compiler picks this kernel only then
+  const ConvParams& p = q.conv;
+  const int32_t in_h = p.in_size[1], in_w = p.in_size[2], out_h = p.out_size[1], out_w = p.out_size[2];
+  const int32_t kernel_h = p.kernel[1], kernel_w = p.kernel[2];
+  const int32_t rows = s8::reach(out_h, p.stride[1], kernel_h, p.dilation[1]);
+  const int32_t cols = s8::reach(out_w, p.stride[2], kernel_w, p.dilation[2]);
+  const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
+  const bool unit_3x3 = kernel_h == 3 && kernel_w == 3 && p.dilation[1] == 1 && p.dilation[2] == 1;
+  int32_t pairs[s8::kMaxDepthwisePairs];
+  for (int64_t i = 0; i < static_cast<int64_t>(p.batch) * p.in_channels; ++i) {
+    const int32_t c = static_cast<int32_t>(i % p.in_channels);
+    const int8_t* xc = x + i * in_h * in_w;
+    for (int32_t k = 0; k < rows * cols; ++k) plane[k] = 0;
+    const int32_t first_row = p.pad_begin[1] > 0 ? p.pad_begin[1] : 0, first_col = p.pad_begin[2] > 0 ? p.pad_begin[2] : 0;
+    for (int32_t r = first_row; r < rows && r - p.pad_begin[1] < in_h; ++r) {
+      const int8_t* src = xc + (r - p.pad_begin[1]) * in_w + (first_col - p.pad_begin[2]);
+      int16_t* dst = plane + r * cols + first_col;
+      const int32_t count = (cols < in_w + p.pad_begin[2] ? cols : in_w + p.pad_begin[2]) - first_col;
+      for (int32_t k = 0; k < count; ++k) dst[k] = static_cast<int16_t>(src[k] - xz);
+    }
+    const int8_t* wc = w + static_cast<int64_t>(c) * kernel_h * kernel_w;
+    for (int32_t kh = 0; kh < kernel_h; ++kh)
+      for (int32_t kw = 0; kw + 2 <= kernel_w; kw += 2)
+        pairs[kh * (kernel_w / 2) + kw / 2] = static_cast<int32_t>((static_cast<uint32_t>(static_cast<uint16_t>(wc[kh * kernel_w + kw]))) |
+                                                                   (static_cast<uint32_t>(static_cast<uint16_t>(wc[kh * kernel_w + kw + 1])) << 16));
+    const int32_t acc0 = bias ? bias[c] : 0;
+    const int32_t r = q.requant_count == 1 ? 0 : c;
+    const int32_t channel_multiplier = multiplier[r], channel_shift = shift[r];
+    int8_t* out = y + i * out_h * out_w;
+    for (int32_t oh = 0; oh < out_h; ++oh) {
+      const int16_t* origin = plane + oh * p.stride[1] * cols;
+      for (int32_t ow = 0; ow < out_w; ++ow, origin += p.stride[2]) {
+        const int32_t acc = unit_3x3 ? s8::depthwise_window_3x3(origin, cols, wc, pairs, acc0)
+                                     : s8::depthwise_window(origin, cols, kernel_h, kernel_w, p.dilation[1], p.dilation[2], wc, pairs, acc0);
+        *out++ = requantize_output<int8_t>(acc, channel_multiplier, channel_shift, yz, q.act_min, q.act_max);
+      }
+    }
+  }
+}
+
+}  // namespace mote
+
+#endif  // MOTE_QCONV_S8_H
