@@ -40,6 +40,18 @@ int32_t zero_count(InferContext& c, size_t i, int64_t channels, const char* what
 }
 int32_t zero_count(LowerContext& c, size_t i) { return c.has_input(i) ? static_cast<int32_t>(c.input(i).shape.numel()) : 0; }
 
+// Weight rows (`rows` of equal length) in the order mote/qconv_s8.h reads them
+// (s8::packed_weight_index): packed here, once, so the kernel never reorders at run time.
+TensorPtr packed_s8_rows(const Tensor& weights, int64_t rows) {
+  const int64_t depth = weights.numel() / rows;
+  Tensor packed(DType::Int8, weights.shape());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t k = 0; k < depth; ++k)
+      packed.data<int8_t>()[r * depth + mote::s8::packed_weight_index(static_cast<int32_t>(k), static_cast<int32_t>(depth))] =
+          weights.data<int8_t>()[r * depth + k];
+  return std::make_shared<const Tensor>(std::move(packed));
+}
+
 // Absent, or constant and all 0 (symmetric weights, as TFLite and Mote's quantizer make them):
 // what the fast int8 kernels (mote/qconv_s8.h) assume.
 bool zero_points_all_zero(LowerContext& c, size_t i) {
@@ -143,9 +155,11 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
                                   KernelArg::output(0)};
       const InPlaceConv form = in_place_form(q.conv);
       if constexpr (std::is_same_v<X, int8_t> && std::is_same_v<W, int8_t> && std::is_same_v<Y, int8_t>) {
-        if (zero_points_all_zero(c, kQwZero) && (form != InPlaceConv::Depthwise || mote::qdepthwise_conv_s8_supports(q.conv))) {
+        const bool depthwise = form == InPlaceConv::Depthwise;
+        const Tensor* weights = c.known_input(kQw);
+        if (weights && zero_points_all_zero(c, kQwZero) && (!depthwise || mote::qdepthwise_conv_s8_supports(q.conv))) {
+          if (!depthwise) args[2] = KernelArg::constant_tensor(packed_s8_rows(*weights, q.conv.out_channels));
           args.push_back(KernelArg::scratch(0));
-          const bool depthwise = form == InPlaceConv::Depthwise;
           KernelCall call = depthwise ? bind_kernel("mote/qconv_s8.h", "mote::qdepthwise_conv_s8", "mote::QConvParams", q,
                                                     &mote::qdepthwise_conv_s8, args)
                                       : bind_kernel("mote/qconv_s8.h", "mote::qconv_s8", "mote::QConvParams", q, &mote::qconv_s8, args);
@@ -337,6 +351,21 @@ std::vector<KernelCall> lower_qgemm(LowerContext& c) {
     using B = typename decltype(btag)::type;
     using Y = typename decltype(ytag)::type;
     std::tie(q.act_min, q.act_max) = output_range<Y>(c, kGyScale, kGyZero);
+    if constexpr (std::is_same_v<A, int8_t> && std::is_same_v<B, int8_t> && std::is_same_v<Y, int8_t>) {
+      const Tensor* weights = c.known_input(kGb);
+      if (weights && zero_points_all_zero(c, kGbZero)) {
+        // Rows of length k, one per output, in natural order (s8::NarrowColumn): transB = 1
+        // stores them so; otherwise transpose.
+        Tensor rows = *weights;
+        if (!q.b_transposed)
+          for (int64_t j = 0; j < q.n; ++j)
+            for (int64_t k = 0; k < q.k; ++k) rows.data<int8_t>()[j * q.k + k] = weights->data<int8_t>()[k * q.n + j];
+        return bind_kernel("mote/qconv_s8.h", "mote::qfully_connected_s8", "mote::QMatMulParams", q, &mote::qfully_connected_s8,
+                                      {KernelArg::input(kGa), KernelArg::input(kGaZero), KernelArg::constant_tensor(std::make_shared<const Tensor>(std::move(rows))),
+                                       KernelArg::input(kGbZero), KernelArg::input(kGc), KernelArg::constant_tensor(multiplier),
+                                       KernelArg::constant_tensor(shift), KernelArg::input(kGyZero), KernelArg::output(0)});
+      }
+    }
     return bind_kernel("mote/quantized.h", "mote::qmatmul<" + cpp_type<A>() + ", " + cpp_type<B>() + ", " + cpp_type<Y>() + ">",
                        "mote::QMatMulParams", q, &mote::qmatmul<A, B, Y>,
                        {KernelArg::input(kGa), KernelArg::input(kGaZero), KernelArg::input(kGb), KernelArg::input(kGbZero),

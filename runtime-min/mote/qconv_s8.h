@@ -1,9 +1,9 @@
 // Fast int8 convolutions and fully connected layers (int8 input, int8 weights with zero
 // points of 0, int8 output): the kernels TFLite-style models spend their time in.
 //
-// The work is a matrix product of weight rows (int8, as stored: no repacking) with columns
-// holding each output pixel's receptive field minus the input zero point (int16; padding taps
-// are 0, which is exactly what they contribute). Each step computes two output channels for
+// The work is a matrix product of weight rows (int8, packed by the compiler: see
+// packed_weight_index) with columns holding each output pixel's receptive field minus the input
+// zero point (int16; padding taps are 0, which is exactly what they contribute). Each step computes two output channels for
 // two columns, so every loaded weight and every column value is used twice. On cores with the
 // DSP extension (__ARM_FEATURE_DSP: Cortex-M4, M7, M33) __sxtb16 widens four weights at once and
 // __smlad does two multiply-accumulates; elsewhere the same sums run in plain C. Integer sums do
@@ -20,10 +20,14 @@
 namespace mote {
 namespace s8 {
 
-// Columns store each group of four values as k0 k2 k1 k3: the order in which __sxtb16 splits
-// four int8 weights (bytes 0 and 2, then bytes 1 and 3), so one 32-bit load of a column pairs
-// with each half. Columns are zero-filled to a multiple of four.
-inline int32_t column_slot(int32_t k) { return (k & ~3) | ((k & 1) << 1) | ((k >> 1) & 1); }
+// Weight rows are packed at compile time: each full group of four weights w0 w1 w2 w3 is stored
+// as w0 w2 w1 w3, so __sxtb16 of the group gives (w0, w1) and __sxtb16 of it rotated by 8 gives
+// (w2, w3), matching two 32-bit loads of the (natural order) column. The last depth % 4
+// weights of a row stay in order. Weight k of a row of `depth` is at packed_weight_index(k).
+inline int32_t packed_weight_index(int32_t k, int32_t depth) {
+  return k < (depth & ~3) ? (k & ~3) | ((k & 1) << 1) | ((k >> 1) & 1) : k;
+}
+// Column length in the scratch buffer: rounded up so the second column is word aligned.
 inline int32_t padded_depth(int32_t k) { return (k + 3) & ~3; }
 
 // Accumulators of two weight rows against kColumns (1 or 2) columns.
@@ -40,13 +44,54 @@ inline int32_t sxtb16_odd(uint32_t word) {
   __asm__("sxtb16 %0, %1, ror #8" : "=r"(out) : "r"(word));
   return out;
 }
+// The same with a per-halfword offset added (__sxtab16 of the rotated word).
+inline int32_t sxtab16_odd(int32_t offset, uint32_t word) {
+  int32_t out;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(out) : "r"(offset), "r"(word));
+  return out;
+}
 #endif
 
-// block.acc[r][j] += sum over i < depth of row_r[i] * column_j[slot(i)]. Accumulators live in
-// locals for the loop so they stay in registers.
-template <int kColumns>
-inline void dot_rows(const int8_t* MOTE_RESTRICT row0, const int8_t* MOTE_RESTRICT row1, const int16_t* MOTE_RESTRICT column0,
-                     const int16_t* MOTE_RESTRICT column1, int32_t depth, RowBlock<kColumns>& block) {
+// Column sources for dot_rows. group() gives values i..i+3 as two int16 pairs, in the order
+// __sxtb16 splits the weight row's four bytes at the same place (the low and the high pair);
+// weight_index() says where weight k of a row of `depth` is stored for that to hold; value()
+// gives one value.
+// A column widened beforehand (im2col): int16 in natural order, so groups are (v0, v1) and
+// (v2, v3) and weight rows are packed (packed_weight_index).
+struct WideColumn {
+  const int16_t* MOTE_RESTRICT values;
+  static int32_t weight_index(int32_t k, int32_t depth) { return packed_weight_index(k, depth); }
+#if defined(__ARM_FEATURE_DSP)
+  void group(int32_t i, int32_t& low, int32_t& high) const {
+    __builtin_memcpy(&low, values + i, 4);
+    __builtin_memcpy(&high, values + i + 2, 4);
+  }
+#endif
+  int32_t value(int32_t i) const { return values[i]; }
+};
+// int8 values minus a zero point, widened as they are read (no scratch): the same __sxtb16
+// split as the weights, (v0, v2) and (v1, v3), so weight rows stay in natural order.
+struct NarrowColumn {
+  const int8_t* MOTE_RESTRICT values;
+  int32_t zero;
+  static int32_t weight_index(int32_t k, int32_t) { return k; }
+#if defined(__ARM_FEATURE_DSP)
+  void group(int32_t i, int32_t& low, int32_t& high) const {
+    uint32_t word;
+    __builtin_memcpy(&word, values + i, 4);
+    const int32_t offset = static_cast<int32_t>((static_cast<uint32_t>(-zero) & 0xFFFFu) * 0x10001u);
+    low = __sxtab16(offset, static_cast<int32_t>(word));
+    high = sxtab16_odd(offset, word);
+  }
+#endif
+  int32_t value(int32_t i) const { return static_cast<int32_t>(values[i]) - zero; }
+};
+
+// block.acc[r][j] += sum over k < depth of weight k of row r * column j's value k. Accumulators
+// live in locals for the loop so they stay in registers.
+template <int kColumns, class Column>
+inline void dot_rows(const int8_t* MOTE_RESTRICT row0, const int8_t* MOTE_RESTRICT row1, const Column& column0, const Column& column1,
+                     int32_t depth, RowBlock<kColumns>& block) {
   static_assert(kColumns == 1 || kColumns == 2, "one or two columns");
   int32_t a00 = block.acc[0][0], a10 = block.acc[1][0];
   int32_t a01 = kColumns == 2 ? block.acc[0][kColumns - 1] : 0, a11 = kColumns == 2 ? block.acc[1][kColumns - 1] : 0;
@@ -57,29 +102,29 @@ inline void dot_rows(const int8_t* MOTE_RESTRICT row0, const int8_t* MOTE_RESTRI
     uint32_t packed0, packed1;
     __builtin_memcpy(&packed0, row0 + i, 4);
     __builtin_memcpy(&packed1, row1 + i, 4);
-    const int32_t even0 = __sxtb16(static_cast<int32_t>(packed0)), odd0 = sxtb16_odd(packed0);
-    const int32_t even1 = __sxtb16(static_cast<int32_t>(packed1)), odd1 = sxtb16_odd(packed1);
-    int32_t c0_even, c0_odd;
-    __builtin_memcpy(&c0_even, column0 + i, 4);
-    __builtin_memcpy(&c0_odd, column0 + i + 2, 4);
-    a00 = __smlad(odd0, c0_odd, __smlad(even0, c0_even, a00));
-    a10 = __smlad(odd1, c0_odd, __smlad(even1, c0_even, a10));
+    const int32_t low0 = __sxtb16(static_cast<int32_t>(packed0)), high0 = sxtb16_odd(packed0);
+    const int32_t low1 = __sxtb16(static_cast<int32_t>(packed1)), high1 = sxtb16_odd(packed1);
+    int32_t c0_low, c0_high;
+    column0.group(i, c0_low, c0_high);
+    a00 = __smlad(high0, c0_high, __smlad(low0, c0_low, a00));
+    a10 = __smlad(high1, c0_high, __smlad(low1, c0_low, a10));
     if (kColumns == 2) {
-      int32_t c1_even, c1_odd;
-      __builtin_memcpy(&c1_even, column1 + i, 4);
-      __builtin_memcpy(&c1_odd, column1 + i + 2, 4);
-      a01 = __smlad(odd0, c1_odd, __smlad(even0, c1_even, a01));
-      a11 = __smlad(odd1, c1_odd, __smlad(even1, c1_even, a11));
+      int32_t c1_low, c1_high;
+      column1.group(i, c1_low, c1_high);
+      a01 = __smlad(high0, c1_high, __smlad(low0, c1_low, a01));
+      a11 = __smlad(high1, c1_high, __smlad(low1, c1_low, a11));
     }
   }
 #endif
   for (int32_t i = tail; i < depth; ++i) {
-    const int32_t slot = column_slot(i), w0 = row0[i], w1 = row1[i];
-    a00 += w0 * column0[slot];
-    a10 += w1 * column0[slot];
+    const int32_t at = Column::weight_index(i, depth), w0 = row0[at], w1 = row1[at];
+    const int32_t v0 = column0.value(i);
+    a00 += w0 * v0;
+    a10 += w1 * v0;
     if (kColumns == 2) {
-      a01 += w0 * column1[slot];
-      a11 += w1 * column1[slot];
+      const int32_t v1 = column1.value(i);
+      a01 += w0 * v1;
+      a11 += w1 * v1;
     }
   }
   block.acc[0][0] = a00;
@@ -96,30 +141,36 @@ inline void build_column(const ConvParams& p, const int8_t* MOTE_RESTRICT xg, in
                          int16_t* MOTE_RESTRICT column) {
   const int32_t cin_g = p.in_channels / p.groups;
   const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
-  const int32_t depth = cin_g * p.kernel[0] * p.kernel[1] * p.kernel[2];
-  const bool one_by_one = p.kernel[0] * p.kernel[1] * p.kernel[2] == 1 && p.stride[0] == 1 && p.stride[1] == 1 &&
-                          p.stride[2] == 1 && p.pad_begin[0] == 0 && p.pad_begin[1] == 0 && p.pad_begin[2] == 0;
-  if (one_by_one) {
-    for (int32_t c = 0; c < cin_g; ++c) column[column_slot(c)] = static_cast<int16_t>(xg[c * in_plane + pixel] - x_zero);
-  } else {
-    const int32_t ow = pixel % p.out_size[2], oh = (pixel / p.out_size[2]) % p.out_size[1], od = pixel / (p.out_size[2] * p.out_size[1]);
-    int32_t k = 0;
-    for (int32_t c = 0; c < cin_g; ++c)
-      for (int32_t kd = 0; kd < p.kernel[0]; ++kd) {
-        const int32_t id = od * p.stride[0] - p.pad_begin[0] + kd * p.dilation[0];
-        for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
-          const int32_t ih = oh * p.stride[1] - p.pad_begin[1] + kh * p.dilation[1];
-          const bool row_inside = id >= 0 && id < p.in_size[0] && ih >= 0 && ih < p.in_size[1];
-          const int8_t* row = xg + (static_cast<int64_t>(c) * p.in_size[0] + id) * p.in_size[1] * p.in_size[2] +
-                              static_cast<int64_t>(ih) * p.in_size[2];
-          for (int32_t kw = 0; kw < p.kernel[2]; ++kw, ++k) {
-            const int32_t iw = ow * p.stride[2] - p.pad_begin[2] + kw * p.dilation[2];
-            column[column_slot(k)] = row_inside && iw >= 0 && iw < p.in_size[2] ? static_cast<int16_t>(row[iw] - x_zero) : int16_t{0};
-          }
+  const int32_t k_plane = p.kernel[0] * p.kernel[1] * p.kernel[2];
+  if (k_plane == 1 && p.stride[0] == 1 && p.stride[1] == 1 && p.stride[2] == 1 && p.pad_begin[0] == 0 && p.pad_begin[1] == 0 &&
+      p.pad_begin[2] == 0) {  // 1x1: one value per channel
+    const int8_t* at = xg + pixel;
+    for (int32_t c = 0; c < cin_g; ++c, at += in_plane) column[c] = static_cast<int16_t>(*at - x_zero);
+    return;
+  }
+  const int32_t ow = pixel % p.out_size[2], oh = (pixel / p.out_size[2]) % p.out_size[1], od = pixel / (p.out_size[2] * p.out_size[1]);
+  const int32_t id0 = od * p.stride[0] - p.pad_begin[0], ih0 = oh * p.stride[1] - p.pad_begin[1], iw0 = ow * p.stride[2] - p.pad_begin[2];
+  const bool inside = id0 >= 0 && id0 + (p.kernel[0] - 1) * p.dilation[0] < p.in_size[0] && ih0 >= 0 &&
+                      ih0 + (p.kernel[1] - 1) * p.dilation[1] < p.in_size[1] && iw0 >= 0 &&
+                      iw0 + (p.kernel[2] - 1) * p.dilation[2] < p.in_size[2];
+  int16_t* out = column;
+  for (int32_t c = 0; c < cin_g; ++c)
+    for (int32_t kd = 0; kd < p.kernel[0]; ++kd) {
+      const int32_t id = id0 + kd * p.dilation[0];
+      for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
+        const int32_t ih = ih0 + kh * p.dilation[1];
+        const int8_t* row = xg + c * in_plane + (id * p.in_size[1] + ih) * p.in_size[2] + iw0;
+        if (inside) {  // no tap of the window is padding
+          for (int32_t kw = 0; kw < p.kernel[2]; ++kw) *out++ = static_cast<int16_t>(row[kw * p.dilation[2]] - x_zero);
+          continue;
+        }
+        const bool row_inside = id >= 0 && id < p.in_size[0] && ih >= 0 && ih < p.in_size[1];
+        for (int32_t kw = 0; kw < p.kernel[2]; ++kw) {
+          const int32_t iw = iw0 + kw * p.dilation[2];
+          *out++ = row_inside && iw >= 0 && iw < p.in_size[2] ? static_cast<int16_t>(row[kw * p.dilation[2]] - x_zero) : int16_t{0};
         }
       }
-  }
-  for (int32_t k = depth; k < padded_depth(depth); ++k) column[column_slot(k)] = 0;
+    }
 }
 
 }  // namespace s8
@@ -130,7 +181,8 @@ inline int64_t qconv_s8_scratch_bytes(const ConvParams& p) {
          static_cast<int64_t>(sizeof(int16_t));
 }
 
-// QLinearConv for int8 tensors whose weight zero points are all 0. Pixels are processed two at
+// QLinearConv for int8 tensors whose weight zero points are all 0; `w` holds the weight rows
+// packed as packed_weight_index says. Pixels are processed two at
 // a time and both are read before any output is written, so a 1x1 convolution with stride 1
 // and no padding may run in place (y == x).
 inline void qconv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
@@ -145,33 +197,66 @@ inline void qconv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_R
   const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
   int16_t* const column0 = columns;
   int16_t* const column1 = columns + s8::padded_depth(depth);
-  auto store = [&](int64_t at, int32_t m, int32_t acc) {
-    const int32_t r = q.requant_count == 1 ? 0 : m;
-    y[at] = requantize_output<int8_t>(acc, multiplier[r], shift[r], yz, q.act_min, q.act_max);
-  };
+  const bool per_channel = q.requant_count != 1;
+  // Offsets are int32: a tensor on a microcontroller is far below 2 GiB, and 64-bit index
+  // arithmetic costs several instructions per output on 32-bit cores.
   for (int32_t n = 0; n < p.batch; ++n)
     for (int32_t g = 0; g < p.groups; ++g) {
-      const int8_t* xg = x + (static_cast<int64_t>(n) * p.in_channels + static_cast<int64_t>(g) * cin_g) * in_plane;
+      const int8_t* xg = x + (n * p.in_channels + g * cin_g) * in_plane;
+      const int32_t m_end = (g + 1) * cout_g;
       for (int32_t pixel = 0; pixel < out_plane; pixel += 2) {
         const bool pair = pixel + 1 < out_plane;
         s8::build_column(p, xg, xz, pixel, column0);
         if (pair) s8::build_column(p, xg, xz, pixel + 1, column1);
-        for (int32_t m = g * cout_g; m < (g + 1) * cout_g; m += 2) {
-          const bool two = m + 1 < (g + 1) * cout_g;
-          const int8_t* row0 = w + static_cast<int64_t>(m) * depth;
+        for (int32_t m = g * cout_g; m < m_end; m += 2) {
+          const bool two = m + 1 < m_end;
+          const int8_t* row0 = w + m * depth;
           const int32_t b0 = bias ? bias[m] : 0, b1 = bias && two ? bias[m + 1] : b0;
           s8::RowBlock<2> block{{{b0, b0}, {b1, b1}}};
-          s8::dot_rows(row0, two ? row0 + depth : row0, column0, pair ? column1 : column0, depth, block);
-          const int64_t at = (static_cast<int64_t>(n) * p.out_channels + m) * out_plane + pixel;
-          store(at, m, block.acc[0][0]);
-          if (pair) store(at + 1, m, block.acc[0][1]);
+          s8::dot_rows(row0, two ? row0 + depth : row0, s8::WideColumn{column0}, s8::WideColumn{pair ? column1 : column0}, depth, block);
+          int8_t* out = y + (n * p.out_channels + m) * out_plane + pixel;
+          const int32_t r0 = per_channel ? m : 0;
+          out[0] = requantize_output<int8_t>(block.acc[0][0], multiplier[r0], shift[r0], yz, q.act_min, q.act_max);
+          if (pair) out[1] = requantize_output<int8_t>(block.acc[0][1], multiplier[r0], shift[r0], yz, q.act_min, q.act_max);
           if (two) {
-            store(at + out_plane, m + 1, block.acc[1][0]);
-            if (pair) store(at + out_plane + 1, m + 1, block.acc[1][1]);
+            const int32_t r1 = per_channel ? m + 1 : 0;
+            out += out_plane;
+            out[0] = requantize_output<int8_t>(block.acc[1][0], multiplier[r1], shift[r1], yz, q.act_min, q.act_max);
+            if (pair) out[1] = requantize_output<int8_t>(block.acc[1][1], multiplier[r1], shift[r1], yz, q.act_min, q.act_max);
           }
         }
       }
     }
+}
+
+// QGemm (a fully connected layer) for int8 with weight zero points of 0: y[i, j] = requantized
+// bias[j] + sum over k of (a[i, k] - a_zero) * w[j, k], where `w` holds the n weight rows of
+// length k (the compiler transposes them when transB = 0).
+// Rows of `a` are widened as they are read; weight rows are taken two at a time.
+inline void qfully_connected_s8(const QMatMulParams& p, const int8_t* MOTE_RESTRICT a, const int8_t* MOTE_RESTRICT a_zero,
+                                const int8_t* MOTE_RESTRICT w, const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias,
+                                const int32_t* MOTE_RESTRICT multiplier, const int32_t* MOTE_RESTRICT shift,
+                                const int8_t* MOTE_RESTRICT y_zero, int8_t* MOTE_RESTRICT y) {
+  (void)w_zero;  // all zero: the compiler picks this kernel only then
+  const int32_t az = zero_of(a_zero), yz = zero_of(y_zero);
+  const bool per_channel = p.requant_count != 1;
+  for (int32_t i = 0; i < p.m; ++i) {
+    const s8::NarrowColumn column{a + i * p.k, az};
+    int8_t* out = y + i * p.n;
+    for (int32_t j = 0; j < p.n; j += 2) {
+      const bool two = j + 1 < p.n;
+      const int8_t* row0 = w + j * p.k;
+      const int32_t b0 = bias ? bias[j] : 0, b1 = bias && two ? bias[j + 1] : b0;
+      s8::RowBlock<1> block{{{b0}, {b1}}};
+      s8::dot_rows(row0, two ? row0 + p.k : row0, column, column, p.k, block);
+      const int32_t r0 = per_channel ? j : 0;
+      out[j] = requantize_output<int8_t>(block.acc[0][0], multiplier[r0], shift[r0], yz, p.act_min, p.act_max);
+      if (two) {
+        const int32_t r1 = per_channel ? j + 1 : 0;
+        out[j + 1] = requantize_output<int8_t>(block.acc[1][0], multiplier[r1], shift[r1], yz, p.act_min, p.act_max);
+      }
+    }
+  }
 }
 
 namespace s8 {
@@ -261,8 +346,8 @@ inline void qdepthwise_conv_s8(const QConvParams& q, const int8_t* x, const int8
   const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
   const bool unit_3x3 = kernel_h == 3 && kernel_w == 3 && p.dilation[1] == 1 && p.dilation[2] == 1;
   int32_t pairs[s8::kMaxDepthwisePairs];
-  for (int64_t i = 0; i < static_cast<int64_t>(p.batch) * p.in_channels; ++i) {
-    const int32_t c = static_cast<int32_t>(i % p.in_channels);
+  for (int32_t i = 0; i < p.batch * p.in_channels; ++i) {
+    const int32_t c = i % p.in_channels;
     const int8_t* xc = x + i * in_h * in_w;
     for (int32_t k = 0; k < rows * cols; ++k) plane[k] = 0;
     const int32_t first_row = p.pad_begin[1] > 0 ? p.pad_begin[1] : 0, first_col = p.pad_begin[2] > 0 ? p.pad_begin[2] : 0;
@@ -272,7 +357,7 @@ inline void qdepthwise_conv_s8(const QConvParams& q, const int8_t* x, const int8
       const int32_t count = (cols < in_w + p.pad_begin[2] ? cols : in_w + p.pad_begin[2]) - first_col;
       for (int32_t k = 0; k < count; ++k) dst[k] = static_cast<int16_t>(src[k] - xz);
     }
-    const int8_t* wc = w + static_cast<int64_t>(c) * kernel_h * kernel_w;
+    const int8_t* wc = w + c * kernel_h * kernel_w;
     for (int32_t kh = 0; kh < kernel_h; ++kh)
       for (int32_t kw = 0; kw + 2 <= kernel_w; kw += 2)
         pairs[kh * (kernel_w / 2) + kw / 2] = static_cast<int32_t>((static_cast<uint32_t>(static_cast<uint16_t>(wc[kh * kernel_w + kw]))) |
