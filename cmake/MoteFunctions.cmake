@@ -1,6 +1,6 @@
 # mote_add_model(): turns an ONNX model into a static library at configure time.
 #
-#   mote_add_model(<target> MODEL <file.onnx> [NAME <c_name>]
+#   mote_add_model(<target> MODEL <file.onnx> [NAME <c_name>] [TARGET <core, see `mote targets`>]
 #                  [QUANTIZE int8 CALIBRATION <data.npz | .npy | folder>]
 #                  [RAM_BUDGET <bytes | 64K | 1M>] [FLASH_BUDGET <bytes | 256K | 1M>]
 #                  [OUTPUT_DIR <dir>] [OPTIONS <more mote compile options>...])
@@ -39,7 +39,7 @@ function(_mote_input_files out path)
 endfunction()
 
 function(mote_add_model target)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MODEL;NAME;QUANTIZE;CALIBRATION;RAM_BUDGET;FLASH_BUDGET;OUTPUT_DIR" "OPTIONS")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MODEL;NAME;TARGET;QUANTIZE;CALIBRATION;RAM_BUDGET;FLASH_BUDGET;OUTPUT_DIR" "OPTIONS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "mote_add_model(${target}): unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -80,6 +80,9 @@ function(mote_add_model target)
     list(APPEND inputs ${calibration_files})
   elseif(ARG_CALIBRATION)
     message(FATAL_ERROR "mote_add_model(${target}): CALIBRATION is only used with QUANTIZE int8")
+  endif()
+  if(ARG_TARGET)
+    list(APPEND command --target "${ARG_TARGET}")
   endif()
   if(ARG_RAM_BUDGET)
     list(APPEND command --max-ram "${ARG_RAM_BUDGET}")

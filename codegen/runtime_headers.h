@@ -1,5 +1,5 @@
 // Access to the runtime-min headers embedded into mote at build time
-// (cmake/EmbedRuntime.cmake generates the definition).
+// (cmake/EmbedFiles.cmake generates the definition).
 #pragma once
 
 #include <string>

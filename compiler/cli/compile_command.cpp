@@ -30,6 +30,7 @@ struct CompileArgs {
   bool no_alias = false;
   bool no_in_place = false;
   bool io_in_arena = false;
+  std::string target;
   std::string max_ram;
   std::string max_flash;
   int64_t arena_align = 16;
@@ -61,6 +62,7 @@ CompileOptions make_options(const CompileArgs& args) {
   options.passes.arena_alignment = args.arena_align;
   if (!args.max_ram.empty()) options.passes.max_ram_bytes = parse_bytes(args.max_ram, "--max-ram");
   if (!args.max_flash.empty()) options.max_flash_bytes = parse_bytes(args.max_flash, "--max-flash");
+  if (!args.target.empty()) options.target = find_target(args.target);
   options.passes.alias_views = !args.no_alias;
   options.passes.in_place = !args.no_in_place;
   options.passes.io_in_arena = args.io_in_arena;
@@ -96,6 +98,13 @@ void print_summary(const CompileArgs& args, const CompileOptions& options, const
             << "  I/O     " << (options.passes.io_in_arena ? std::string("in the arena") : std::to_string(m.io_bytes) + " bytes of input and output buffers (the caller's)")
             << "; RAM in all " << result.code.arena_bytes + m.io_bytes << " bytes\n"
             << "  weights " << result.code.weights_bytes << " bytes\n";
+  if (options.target) {
+    const TargetDescription& t = *options.target;
+    std::cout << "  target  " << t.name << (t.board.empty() ? std::string(" (no reference board)") : ": " + t.board);
+    if (t.ram_bytes > 0) std::cout << "; uses " << result.code.arena_bytes + m.io_bytes << " of " << t.ram_bytes << " bytes of RAM";
+    if (t.flash_bytes > 0) std::cout << ", weights " << result.code.weights_bytes << " of " << t.flash_bytes << " bytes of flash";
+    std::cout << "\n";
+  }
   if (result.quantization) print_quantization(*result.quantization, args.verbose);
   std::cout << "  wrote " << result.code.files.size() << " files to " << args.output << " in " << fmt::format("{:.2f}", seconds) << " s\n";
 }
@@ -137,6 +146,8 @@ Command add_compile_command(CLI::App& app) {
   compile->add_option("--dump-ir-after", args->dump_after, "PASS or all: print the IR after a pass to stderr");
   compile->add_option("--disable-pass", args->disabled, "PASS: switch an optional pass off");
   compile->add_flag("--arena-extern", args->arena_extern, "the caller passes the arena to <name>_run instead of a static buffer");
+  compile->add_option("--target", args->target,
+                      "NAME: a target from `mote targets`; its reference board's RAM and flash become the budgets not given");
   compile->add_option("--max-ram", args->max_ram,
                       "BYTES (or 64K, 1M): fail (exit 3, with the tensor table) when arena + input/output buffers exceed it");
   compile->add_option("--max-flash", args->max_flash,

@@ -18,6 +18,7 @@ namespace {
 
 struct InspectArgs {
   std::string model;
+  std::string target;
   std::vector<std::string> input_shapes, const_inputs;
 };
 
@@ -66,7 +67,7 @@ void print_listing(const onnx_frontend::LoadedModel& model) {
   std::cout << "parameters: " << parameters << " in " << graph.initializer_size() << " initializers\n";
 }
 
-void print_estimate(const CompileResult& result) {
+void print_estimate(const CompileResult& result, const std::optional<TargetDescription>& target) {
   const Graph& g = *result.graph;
   int64_t macs = 0;
   for (const auto& node : g.nodes()) macs += multiply_accumulates(*node);
@@ -77,6 +78,9 @@ void print_estimate(const CompileResult& result) {
             << "\n"
             << "  flash    " << result.code.weights_bytes
             << " bytes of weights; the code adds what the target compiler makes of it (arm-none-eabi-size)\n";
+  if (target && !target->board.empty())
+    std::cout << "  fits     " << target->name << "'s reference board " << target->board << ": RAM " << m.arena_bytes + m.io_bytes << " of "
+              << target->ram_bytes << " bytes, weights " << result.code.weights_bytes << " of " << target->flash_bytes << " bytes\n";
 }
 
 int run_inspect(const InspectArgs& args) {
@@ -84,8 +88,9 @@ int run_inspect(const InspectArgs& args) {
   CompileOptions options;
   options.model = args.model;
   bind_input_options(options.import, args.input_shapes, args.const_inputs);
+  if (!args.target.empty()) options.target = find_target(args.target);
   try {
-    print_estimate(compile_model(options));
+    print_estimate(compile_model(options), options.target);
   } catch (const UserError& e) {
     std::cout << "compiles: no\n" << e.what() << "\n";
     return e.exit_code();
@@ -102,6 +107,7 @@ Command add_inspect_command(CLI::App& app) {
   inspect->add_option("model", args->model, "the .onnx file")->required();
   inspect->add_option("--input-shape", args->input_shapes, "NAME=DIMS: pin an input's shape, e.g. input=1x3x32x32");
   inspect->add_option("--const-input", args->const_inputs, "NAME=FILE.pb: bind a graph input to a constant TensorProto");
+  inspect->add_option("--target", args->target, "NAME: check RAM and flash against this target's reference board");
   return {inspect, [args] { return run_inspect(*args); }};
 }
 

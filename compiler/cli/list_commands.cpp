@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "compiler/cli/command.h"
+#include "compiler/driver/targets.h"
 #include "compiler/ops/op_def.h"
 #include "passes/pipeline.h"
 
@@ -12,6 +13,23 @@ Command add_ops_command(CLI::App& app) {
   return {parser, [] {
             for (const OpDef* op : all_ops())
               std::cout << (op->domain[0] ? std::string(op->domain) + "." : std::string()) << op->name << "\n";
+            return 0;
+          }};
+}
+
+Command add_targets_command(CLI::App& app) {
+  CLI::App* parser = app.add_subcommand("targets", "list the target descriptions (targets/*/target.txt)");
+  return {parser, [] {
+            for (const std::string& name : target_names()) {
+              const TargetDescription t = find_target(name);
+              std::string features;
+              for (const std::string& f : t.features) features += (features.empty() ? "" : ", ") + f;
+              std::cout << t.name << ": " << t.summary << "\n  flags: " << t.flags << "\n  features: " << (features.empty() ? "none" : features)
+                        << "\n  emulator: " << (t.qemu_machine.empty() ? "none" : "qemu-system-arm -M " + t.qemu_machine) << "\n";
+              if (!t.board.empty()) std::cout << "  reference board: " << t.board << "\n";
+              if (t.active_ua_per_mhz)
+                std::cout << "  active current: " << *t.active_ua_per_mhz << " uA/MHz at " << t.supply_volts << " V (" << t.datasheet << ")\n";
+            }
             return 0;
           }};
 }

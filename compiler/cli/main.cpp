@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("mote ") + MOTE_VERSION);
   const std::vector<cli::Command> commands = {cli::add_compile_command(app), cli::add_inspect_command(app),
-                                              cli::add_ops_command(app), cli::add_passes_command(app)};
+                                              cli::add_ops_command(app), cli::add_passes_command(app),
+                                              cli::add_targets_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -49,6 +49,11 @@ CompileResult compile_model(const CompileOptions& options) {
   result.nodes_imported = static_cast<int>(result.graph->nodes().size());
   PassContext context;
   context.options = options.passes;
+  int64_t max_flash = options.max_flash_bytes;
+  if (options.target) {
+    if (context.options.max_ram_bytes == 0) context.options.max_ram_bytes = options.target->ram_bytes;
+    if (max_flash == 0) max_flash = options.target->flash_bytes;
+  }
   if (options.quantize_int8) {
     // Calibrate the float graph as it will run: after the float optimisations, before
     // activations are fused (their inputs need no quantization of their own).
@@ -59,7 +64,13 @@ CompileResult compile_model(const CompileOptions& options) {
     run_pipeline(*result.graph, context, float_passes);
     result.quantization = quantize_int8(*result.graph, samples, options.quantize);
   }
-  run_pipeline(*result.graph, context, options.pipeline);
+  try {
+    run_pipeline(*result.graph, context, options.pipeline);
+  } catch (const UserError& e) {
+    if (e.kind() != ErrorKind::Budget || !options.target || options.passes.max_ram_bytes != 0) throw;
+    throw UserError(ErrorKind::Budget, std::string(e.what()) + "(the budget is the RAM of --target " + options.target->name +
+                                           "'s reference board, " + options.target->board + ")");
+  }
   result.notes = context.notes;
   if (!options.pipeline.stop_after.empty()) return result;
   CodegenOptions codegen;
@@ -69,7 +80,13 @@ CompileResult compile_model(const CompileOptions& options) {
   codegen.arena_alignment = options.passes.arena_alignment;
   codegen.io_in_arena = options.passes.io_in_arena;
   result.code = generate_code(*result.graph, codegen);
-  check_flash_budget(result.code, options.max_flash_bytes);
+  try {
+    check_flash_budget(result.code, max_flash);
+  } catch (const UserError& e) {
+    if (!options.target || options.max_flash_bytes != 0) throw;
+    throw UserError(ErrorKind::Budget, std::string(e.what()) + "(the budget is the flash of --target " + options.target->name +
+                                           "'s reference board, " + options.target->board + ")");
+  }
   return result;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "codegen/codegen.h"
+#include "compiler/driver/targets.h"
 #include "frontend/onnx/importer.h"
 #include "passes/pipeline.h"
 #include "passes/quantize.h"
@@ -24,6 +25,8 @@ struct CompileOptions {
   bool arena_extern = false;
   // Flash budget for the weights (--max-flash); 0: none. Code size is the target compiler's.
   int64_t max_flash_bytes = 0;
+  // --target: its reference board's RAM and flash become the budgets not given explicitly.
+  std::optional<TargetDescription> target;
   // Post-training int8 quantization (--quantize int8): calibration inputs and how to observe.
   bool quantize_int8 = false;
   std::filesystem::path calibration;

@@ -344,7 +344,8 @@ std::vector<KernelCall> lower_qgemm(LowerContext& c) {
   q.a_zero_count = zero_count(c, kGaZero);
   q.b_zero_count = zero_count(c, kGbZero);
   q.requant_count = static_cast<int32_t>(c.input(kGbScale).shape.numel());
-  auto [multiplier, shift] = channel_multipliers(c.constant_input(kGaScale, "a_scale"), c.constant_input(kGbScale, "b_scale"),
+  // Not a structured binding: the lambda below captures them (C++17 forbids capturing bindings).
+  const std::pair<TensorPtr, TensorPtr> multipliers = channel_multipliers(c.constant_input(kGaScale, "a_scale"), c.constant_input(kGbScale, "b_scale"),
                                                  c.constant_input(kGyScale, "y_scale"));
   return {dispatch_quantized(c.input(kGa).dtype, c.input(kGb).dtype, c.output(0).dtype, [&](auto atag, auto btag, auto ytag) {
     using A = typename decltype(atag)::type;
@@ -362,14 +363,14 @@ std::vector<KernelCall> lower_qgemm(LowerContext& c) {
             for (int64_t k = 0; k < q.k; ++k) rows.data<int8_t>()[j * q.k + k] = weights->data<int8_t>()[k * q.n + j];
         return bind_kernel("mote/qconv_s8.h", "mote::qfully_connected_s8", "mote::QMatMulParams", q, &mote::qfully_connected_s8,
                                       {KernelArg::input(kGa), KernelArg::input(kGaZero), KernelArg::constant_tensor(std::make_shared<const Tensor>(std::move(rows))),
-                                       KernelArg::input(kGbZero), KernelArg::input(kGc), KernelArg::constant_tensor(multiplier),
-                                       KernelArg::constant_tensor(shift), KernelArg::input(kGyZero), KernelArg::output(0)});
+                                       KernelArg::input(kGbZero), KernelArg::input(kGc), KernelArg::constant_tensor(multipliers.first),
+                                       KernelArg::constant_tensor(multipliers.second), KernelArg::input(kGyZero), KernelArg::output(0)});
       }
     }
     return bind_kernel("mote/quantized.h", "mote::qmatmul<" + cpp_type<A>() + ", " + cpp_type<B>() + ", " + cpp_type<Y>() + ">",
                        "mote::QMatMulParams", q, &mote::qmatmul<A, B, Y>,
                        {KernelArg::input(kGa), KernelArg::input(kGaZero), KernelArg::input(kGb), KernelArg::input(kGbZero),
-                        KernelArg::input(kGc), KernelArg::constant_tensor(multiplier), KernelArg::constant_tensor(shift),
+                        KernelArg::input(kGc), KernelArg::constant_tensor(multipliers.first), KernelArg::constant_tensor(multipliers.second),
                         KernelArg::input(kGyZero), KernelArg::output(0)});
   })};
 }

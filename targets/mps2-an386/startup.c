@@ -51,9 +51,11 @@ __attribute__((noreturn)) void reset_handler(void) {
   for (volatile uint32_t* paint = _stack_bottom; (uintptr_t)paint < paint_end;) *paint++ = STACK_PAINT;
   for (uint32_t *src = _data_load, *dst = _data_start; dst < _data_end;) *dst++ = *src++;
   for (uint32_t* dst = _bss_start; dst < _bss_end;) *dst++ = 0;
-  /* Full access to CP10 and CP11: the FPU. */
+#if defined(__ARM_FP)
+  /* Full access to CP10 and CP11: the FPU (cores without one build without this). */
   *(volatile uint32_t*)0xE000ED88u |= (0xFu << 20);
   __asm__ volatile("dsb\nisb");
+#endif
   semihost_exit(main());
 }
 

@@ -37,6 +37,15 @@ grep -q "all three digits match PyTorch" "$work/run.log" || fail "unexpected dem
 echo "$mode: configured, built and ran: all three digits match PyTorch"
 [ "$mode" = package ] || exit 0
 
+# A cross build for the Cortex-M4 with the installed toolchain file: mote runs on this machine,
+# the library and the demo are built by arm-none-eabi-gcc.
+cmake -S "$project" -B "$work/cortex-m4" -DCMAKE_PREFIX_PATH="$work/prefix" -DDIGITS_MODEL="$work/models/digits.onnx" \
+  -DCMAKE_TOOLCHAIN_FILE="$work/prefix/share/mote/targets/cortex-m4/toolchain.cmake" -DDIGITS_TARGET=cortex-m4 \
+  > "$work/cortex-m4.log" 2>&1 || { cat "$work/cortex-m4.log"; fail "configure for cortex-m4"; }
+cmake --build "$work/cortex-m4" >> "$work/cortex-m4.log" 2>&1 || { cat "$work/cortex-m4.log"; fail "build for cortex-m4"; }
+arm-none-eabi-readelf -A "$work/cortex-m4/digits_demo" | grep -q "Tag_CPU_arch: v7E-M" || fail "the demo is not an Armv7E-M (Cortex-M4) program"
+echo "cortex-m4: cross-built with targets/cortex-m4/toolchain.cmake and TARGET cortex-m4: $(arm-none-eabi-size "$work/cortex-m4/digits_demo" | tail -1 | awk '{print "text " $1 ", data " $2 ", bss " $3}')"
+
 # The CLI route: the sample's plain Makefile with the installed mote.
 cp -r "$source_dir/samples/digits_cnn" "$work/makefile-route"
 make -C "$work/makefile-route/firmware" MOTE="$work/prefix/bin/mote" > "$work/make.log" 2>&1 || { cat "$work/make.log"; fail "make"; }

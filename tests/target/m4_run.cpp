@@ -23,6 +23,7 @@
 #include <sstream>
 
 #include "compiler/driver/compile.h"
+#include "compiler/driver/targets.h"
 #include "compiler/eval/evaluator.h"
 #include "compiler/ir/errors.h"
 #include "compiler/ir/literals.h"
@@ -149,7 +150,7 @@ std::vector<DataSet> read_sets(const fs::path& dir) {
   return sets;
 }
 
-Result run_model(const fs::path& dir, const fs::path& work, const fs::path& target, bool per_layer) {
+Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harness, const TargetDescription& target, bool per_layer) {
   Result r;
   r.model = dir.filename().string();
   const fs::path out = work / r.model;
@@ -174,18 +175,17 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& targ
     }
   std::ofstream(out / "main.cpp") << firmware_main(graph, sets);
 
-  const std::string flags = std::string("-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 -ffunction-sections -fdata-sections") +
-                            (per_layer ? " -DMOTE_PROFILE_LAYERS" : "");
+  const std::string flags = target.flags + " -O2 -ffunction-sections -fdata-sections" + (per_layer ? " -DMOTE_PROFILE_LAYERS" : "");
   const std::string cxx = "arm-none-eabi-g++ -std=c++17 " + flags + " -fno-exceptions -fno-rtti -Wall -Wextra -Werror -I" +
-                          out.string() + " -I" + target.string();
+                          out.string() + " -I" + harness.string();
   for (const char* unit : {"model.cpp", "model_weights.cpp", "main.cpp"})
     run_command(cxx + " -c " + (out / unit).string() + " -o " + (out / (std::string(unit) + ".o")).string());
-  run_command("arm-none-eabi-gcc " + flags + " -Wall -Wextra -Werror -c " + (target / "startup.c").string() + " -o " +
+  run_command("arm-none-eabi-gcc " + flags + " -Wall -Wextra -Werror -c " + (harness / "startup.c").string() + " -o " +
               (out / "startup.o").string());
   const fs::path elf = out / "firmware.elf";
   // The C driver: the firmware needs no libstdc++ (no STL, no exceptions, no RTTI).
   run_command("arm-none-eabi-gcc " + flags + " -nostartfiles --specs=nano.specs --specs=nosys.specs -T " +
-              (target / "link.ld").string() + " -Wl,--gc-sections " + (out / "startup.o").string() + " " +
+              (harness / "link.ld").string() + " -Wl,--gc-sections " + (out / "startup.o").string() + " " +
               (out / "model.cpp.o").string() + " " + (out / "model_weights.cpp.o").string() + " " + (out / "main.cpp.o").string() +
               " -lm -o " + elf.string());
 
@@ -203,7 +203,7 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& targ
   size >> r.text >> r.data >> r.bss;
 
   int status = 0;
-  const std::string log = run_command("timeout 600 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none "
+  const std::string log = run_command("timeout 600 qemu-system-arm -M " + target.qemu_machine + " -nographic -monitor none -serial none "
                                       "-semihosting-config enable=on,target=native -icount shift=6,sleep=off -kernel " +
                                           elf.string(),
                                       &status);
@@ -262,32 +262,53 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& targ
 int main(int argc, char** argv) {
   fs::path work = "m4-work";
   bool check = false, per_layer = false;
+  std::string target_name = "cortex-m4";
   std::vector<fs::path> models;
-  const fs::path target = fs::path(MOTE_SOURCE_DIR) / "targets" / "mps2-an386";
+  // The bare-metal harness fits the MPS2 boards QEMU emulates for M3, M4 and M7 (same memory map).
+  const fs::path harness = fs::path(MOTE_SOURCE_DIR) / "targets" / "mps2-an386";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--work" && i + 1 < argc) work = argv[++i];
+    else if (a == "--target" && i + 1 < argc) target_name = argv[++i];
     else if (a == "--check") check = true;
     else if (a == "--per-layer") per_layer = true;
     else models.emplace_back(a);
   }
   if (models.empty()) {
-    std::cerr << "usage: mote-m4-run [--work DIR] [--check] [--per-layer] MODEL_DIR...\n";
+    std::cerr << "usage: mote-m4-run [--work DIR] [--check] [--per-layer] [--target cortex-m4|cortex-m3|cortex-m7] MODEL_DIR...\n";
     return 2;
   }
+  TargetDescription target;
+  try {
+    target = find_target(target_name);
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  if (target.qemu_machine.empty()) {
+    std::cerr << "target " << target.name << " has no emulated board\n";
+    return 2;
+  }
+  std::cout << "target " << target.name << " on qemu-system-arm -M " << target.qemu_machine << " (" << target.flags << ")";
+  if (target.active_ua_per_mhz)
+    std::cout << "; energy is an estimate: one cycle per instruction at " << *target.active_ua_per_mhz << " uA/MHz and " << target.supply_volts
+              << " V (" << target.board << ", " << target.datasheet << ")";
+  std::cout << "\n\n";
   fs::create_directories(work);
   std::cout << "| model | instructions / inference | MACs | MAC / instruction | text | data | bss | arena | stack | "
-               "max abs error | outputs | argmax |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n";
+               "max abs error | outputs | argmax | energy (estimate) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|\n";
   int failures = 0;
   std::vector<Result> results;
   for (const fs::path& dir : models) {
     try {
-      Result r = run_model(dir, work, target, per_layer);
+      Result r = run_model(dir, work, harness, target, per_layer);
+      const std::optional<double> energy = target.energy_uj(r.instructions);
       std::cout << "| " << r.model << " | " << r.instructions << " | " << r.macs << " | " << std::fixed << std::setprecision(3)
                 << (r.instructions ? static_cast<double>(r.macs) / static_cast<double>(r.instructions) : 0.0) << " | " << r.text
                 << " | " << r.data << " | " << r.bss << " | " << r.arena << " | " << r.stack << " | " << std::scientific
                 << std::setprecision(2) << r.max_error << std::defaultfloat << " | " << (r.outputs_ok ? "match" : "MISMATCH")
-                << " | " << (r.argmax_ok ? "equal" : "DIFFERS") << " |\n";
+                << " | " << (r.argmax_ok ? "equal" : "DIFFERS") << " | "
+                << (energy ? std::to_string(static_cast<int64_t>(*energy + 0.5)) + " uJ" : std::string("-")) << " |\n";
       if (!r.outputs_ok || !r.argmax_ok || !r.clean_image) {
         std::cerr << r.model << ": " << r.problem << "\n";
         ++failures;

@@ -256,6 +256,11 @@ std::vector<Case> catalogue() {
       {"a RAM budget too small", [] { return digits_bytes(); }, "--max-ram 1000", 3, {"--max-ram 1000"}},
       {"an output folder that cannot be created", [] { return relu_model().bytes(); }, "-o /proc/mote_cannot_write_here", 1, {"/proc/mote_cannot_write_here"}},
       {"an arena alignment that is not a power of two", [] { return relu_model().bytes(); }, "--arena-align 24", 1, {"--arena-align"}},
+      {"a model too large for the target's RAM", [] { return digits_bytes(); }, "--target cortex-m0plus", 3,
+       {"the RAM of --target cortex-m0plus's reference board", "8192"}},
+      {"a model too large for the target's flash", [] { return digits_bytes(); }, "--target cortex-m0plus --max-ram 1M", 3,
+       {"the flash of --target cortex-m0plus's reference board", "32768"}},
+      {"an unknown target", [] { return relu_model().bytes(); }, "--target cortex-z9", 1, {"unknown target 'cortex-z9'", "cortex-m4"}},
   };
 }
 

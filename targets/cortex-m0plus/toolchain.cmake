@@ -1,0 +1,3 @@
+# CMake toolchain file for cortex-m0plus (flags as in target.txt): cmake -DCMAKE_TOOLCHAIN_FILE=<this file> ...
+set(MOTE_TARGET_FLAGS "-mcpu=cortex-m0plus -mthumb -mfloat-abi=soft")
+include(${CMAKE_CURRENT_LIST_DIR}/../arm-none-eabi.cmake)

@@ -1,0 +1,3 @@
+# CMake toolchain file for cortex-m7 (flags as in target.txt): cmake -DCMAKE_TOOLCHAIN_FILE=<this file> ...
+set(MOTE_TARGET_FLAGS "-mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16")
+include(${CMAKE_CURRENT_LIST_DIR}/../arm-none-eabi.cmake)
