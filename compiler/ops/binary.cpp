@@ -36,6 +36,10 @@ Shape broadcast_output(InferContext& c) {
   Shape out;
   if (!broadcast_shapes(a, b, out))
     c.invalid("cannot broadcast shapes " + a.to_string() + " and " + c.shape(1).to_string());
+  // Legacy broadcasting only stretches B over A: the result has A's shape.
+  if (c.opset() < 7 && legacy && legacy->broadcast && out != a)
+    c.invalid("with broadcast=1 (opset " + std::to_string(c.opset()) + ") B of shape " + c.shape(1).to_string() +
+              " must fit into A of shape " + a.to_string());
   return out;
 }
 

@@ -49,13 +49,20 @@ bool axes_as_input(int opset) {
   return kAxesInputFrom13 && opset >= 13;
 }
 
+// keepdims is a flag: 0 or 1. ONNX keeps the axis only for exactly 1, so any other value would
+// make Mote and ONNX disagree on the shape; it is the model's error.
+bool keepdims_flag(InferContext& c, int64_t keepdims) {
+  if (keepdims != 0 && keepdims != 1) c.invalid("attribute 'keepdims' must be 0 or 1, not " + std::to_string(keepdims));
+  return keepdims == 1;
+}
+
 template <bool kAxesInputFrom13, class Types = ReduceTypes>
 void infer(InferContext& c) {
   c.require_inputs(1, 2);
   c.require_outputs(1, 1);
   c.require_dtype(0, dtype_set<Types>());
   std::set<int64_t> axes = reduced_axes(c, axes_as_input<kAxesInputFrom13>(c.opset()));
-  const bool keep = c.attrs<ReduceAttrs>().keepdims != 0;
+  const bool keep = keepdims_flag(c, c.attrs<ReduceAttrs>().keepdims);
   std::vector<int64_t> dims;
   for (int d = 0; d < c.rank(0); ++d) {
     if (!axes.count(d)) dims.push_back(c.shape(0)[d]);
@@ -143,7 +150,7 @@ void infer_arg(InferContext& c) {
   const int64_t axis = c.axis(a.axis, c.rank(0));
   if (c.shape(0)[static_cast<int>(axis)] == 0) c.invalid("cannot take the arg-extreme of an empty axis");
   std::vector<int64_t> dims = c.shape(0).dims();
-  if (a.keepdims) dims[static_cast<size_t>(axis)] = 1;
+  if (keepdims_flag(c, a.keepdims)) dims[static_cast<size_t>(axis)] = 1;
   else dims.erase(dims.begin() + axis);
   c.set_output(0, DType::Int64, Shape(dims));
 }

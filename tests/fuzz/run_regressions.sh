@@ -1,7 +1,7 @@
 #!/bin/sh
 # Compiles every input the fuzzer once crashed on (tests/fuzz/regressions/): each must end with
-# a documented exit code (0 compiled, 1 bad model, 2 usage, 3 budget), never a crash, a
-# sanitizer report (exit 99 here) or an internal error (70).
+# a documented exit code (0 compiled, 1 bad model or usage, 2 unsupported, 3 budget), never a
+# crash, a sanitizer report (exit 99 here) or an internal error (4).
 #   run_regressions.sh MOTE REGRESSIONS_DIR WORK_DIR
 set -u
 mote=$1 dir=$2 work=$3

@@ -2,7 +2,9 @@
 // test_data_set_N/input_K.pb, output_K.pb). For every test: compile with Mote (in-process),
 // build the generated code with a host harness under ASan+UBSan and -Werror, run every data
 // set, compare with the expected outputs (float: |got - want| <= 1e-5 + 1e-3 |want|; integers
-// and bools exact). Optionally also compile the generated code for Cortex-M4 with -Werror.
+// and bools exact; a float output made by DequantizeLinear with a constant scale and zero point
+// is compared in the integer domain, round(y / scale) + zero point, within --lsb-tolerance,
+// default 0). Optionally also compile the generated code for Cortex-M4 with -Werror.
 //
 // Prints one line per test (PASS, FAIL(reason), UNSUPPORTED(reason)) and a summary, and fails
 // when a test in the expected-pass list does not pass. Builds are batched (several models per
@@ -19,6 +21,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -52,6 +55,17 @@ struct Options {
   std::string arm_cxx = "arm-none-eabi-g++";
   std::vector<std::string> disabled_passes;
   bool io_in_arena = false;
+  // Dequantized outputs: allowed difference in quantization steps, and whether an output beyond
+  // it still passes when its argmax is the expected one (the MLPerf README's criterion for
+  // QDQ graphs evaluated with float semantics instead of TFLite's fixed point).
+  int lsb_tolerance = 0;
+  bool argmax_fallback = false;
+};
+
+// The quantization a float output was dequantized from.
+struct OutputQuantization {
+  double scale = 0;
+  int64_t zero = 0;
 };
 
 struct DataSet {
@@ -68,6 +82,7 @@ struct Variant {
   std::vector<size_t> input_slots;  // per run() input: index into DataSet::inputs
   std::vector<DType> input_types, output_types;
   std::vector<Shape> output_shapes;
+  std::vector<std::optional<OutputQuantization>> output_quantization;
   bool built = false;
 };
 
@@ -178,6 +193,15 @@ void compile_variant(const Options& options, TestCase& t, Variant& v,
   for (const Value* out : result.graph->outputs) {
     v.output_types.push_back(out->dtype);
     v.output_shapes.push_back(out->shape);
+    std::optional<OutputQuantization> q;
+    const Node* producer = out->producer;
+    if (producer && producer->op_name() == "DequantizeLinear" && producer->inputs.size() >= 2 && producer->inputs[1]->is_constant() &&
+        producer->inputs[1]->shape.numel() == 1) {
+      q = OutputQuantization{producer->inputs[1]->constant->as_double(0), 0};
+      if (producer->inputs.size() >= 3 && producer->inputs[2] && producer->inputs[2]->is_constant())
+        q->zero = producer->inputs[2]->constant->as_int64(0);
+    }
+    v.output_quantization.push_back(q);
   }
   fs::remove_all(v.dir);
   // The runtime-min headers come from one shared folder; only the model files go here.
@@ -368,8 +392,16 @@ void write_raw(const fs::path& path, const Tensor& t) {
   out.write(reinterpret_cast<const char*>(t.raw()), static_cast<std::streamsize>(t.byte_size()));
 }
 
+int64_t argmax(const Tensor& t) {
+  int64_t best = 0;
+  for (int64_t i = 1; i < t.numel(); ++i)
+    if (t.as_double(i) > t.as_double(best)) best = i;
+  return best;
+}
+
 // Compares one output; empty string when it matches.
-std::string compare(const Tensor& want_in, DType got_type, const Shape& got_shape, const fs::path& got_file) {
+std::string compare(const Tensor& want_in, DType got_type, const Shape& got_shape, const fs::path& got_file,
+                    const std::optional<OutputQuantization>& quantization, const Options& options) {
   // ONNX 1.12's test data stores bfloat16 results as uint16 bit patterns (numpy has no
   // bfloat16); compare those bits as the model's type.
   Tensor want = want_in.dtype() == DType::UInt16 && got_type == DType::BFloat16
@@ -384,6 +416,24 @@ std::string compare(const Tensor& want_in, DType got_type, const Shape& got_shap
   in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   if (!in && !bytes.empty()) return "output file missing";
   Tensor got(got_type, want.shape(), std::move(bytes));
+  if (quantization && is_float(want.dtype()) && quantization->scale > 0) {
+    auto level = [&](double y) { return static_cast<int64_t>(std::nearbyint(y / quantization->scale)) + quantization->zero; };
+    int64_t bad = 0, first = -1, worst = 0;
+    for (int64_t i = 0; i < want.numel(); ++i) {
+      const int64_t diff = std::llabs(level(got.as_double(i)) - level(want.as_double(i)));
+      if (diff > options.lsb_tolerance) {
+        ++bad;
+        if (first < 0) first = i;
+      }
+      worst = std::max(worst, diff);
+    }
+    if (!bad) return {};
+    if (options.argmax_fallback && argmax(got) == argmax(want)) return {};
+    std::ostringstream s;
+    s << bad << "/" << want.numel() << " elements differ by more than " << options.lsb_tolerance << " LSB (up to " << worst
+      << "); first at " << first << ": got " << got.as_double(first) << ", expected " << want.as_double(first);
+    return s.str();
+  }
   int64_t bad = 0, first = -1;
   double worst = 0;
   for (int64_t i = 0; i < want.numel(); ++i) {
@@ -602,7 +652,8 @@ class Runner {
       }
       for (size_t k = 0; k < set.outputs.size(); ++k) {
         std::string problem = compare(set.outputs[k], v.output_types[k], v.output_shapes[k],
-                                      v.dir / ("io_" + std::to_string(s)) / ("out_" + std::to_string(k) + ".bin"));
+                                      v.dir / ("io_" + std::to_string(s)) / ("out_" + std::to_string(k) + ".bin"),
+                                      v.output_quantization[k], options_);
         if (!problem.empty()) {
           fail(t, "mismatch: " + set.dir.filename().string() + " output " + std::to_string(k) + ": " + problem);
           return;
@@ -699,7 +750,7 @@ class Runner {
 void usage() {
   std::cerr << "usage: mote-golden SUITE_DIR... [--expected FILE] [--write-expected FILE] [--work DIR]\n"
                "                   [--filter REGEX] [--jobs N] [--batch N] [--no-sanitize] [--cortex-m4]\n"
-               "                   [--disable-pass NAME] [--io-in-arena]\n";
+               "                   [--disable-pass NAME] [--io-in-arena] [--lsb-tolerance N] [--argmax-fallback]\n";
 }
 
 }  // namespace
@@ -725,6 +776,8 @@ int main(int argc, char** argv) {
     else if (a == "--cortex-m4") options.cortex_m4 = true;
     else if (a == "--disable-pass") options.disabled_passes.push_back(value());
     else if (a == "--io-in-arena") options.io_in_arena = true;
+    else if (a == "--lsb-tolerance") options.lsb_tolerance = std::max(0, std::atoi(value().c_str()));
+    else if (a == "--argmax-fallback") options.argmax_fallback = true;
     else if (!a.empty() && a[0] == '-') {
       usage();
       return 2;
