@@ -40,15 +40,20 @@ int32_t zero_count(InferContext& c, size_t i, int64_t channels, const char* what
 }
 int32_t zero_count(LowerContext& c, size_t i) { return c.has_input(i) ? static_cast<int32_t>(c.input(i).shape.numel()) : 0; }
 
-// Weight rows (`rows` of equal length) in the order mote/qconv_s8.h reads them
-// (s8::packed_weight_index): packed here, once, so the kernel never reorders at run time.
-TensorPtr packed_s8_rows(const Tensor& weights, int64_t rows) {
-  const int64_t depth = weights.numel() / rows;
-  Tensor packed(DType::Int8, weights.shape());
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t k = 0; k < depth; ++k)
-      packed.data<int8_t>()[r * depth + mote::s8::packed_weight_index(static_cast<int32_t>(k), static_cast<int32_t>(depth))] =
-          weights.data<int8_t>()[r * depth + k];
+// Weight rows in the layout mote/qconv_s8.h reads (s8::PackedRows): `rows` rows of equal length
+// in `groups` groups, paired within each group, packed here, once, so the kernels never reorder
+// at run time. `reordered` for the int16-column kernels, natural order for int8 activations.
+TensorPtr packed_s8_rows(const Tensor& weights, int64_t rows, int64_t groups, bool reordered) {
+  const int64_t depth = weights.numel() / rows, rows_per_group = rows / groups, pairs_per_group = (rows_per_group + 1) / 2;
+  const int64_t pair_bytes = mote::s8::PackedRows::pair_bytes(static_cast<int32_t>(depth));
+  Tensor packed(DType::Int8, Shape{groups * pairs_per_group * pair_bytes});  // zero-filled: padding weights are 0
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t i = 0; i < rows_per_group; ++i) {
+      int8_t* pair = packed.data<int8_t>() + (g * pairs_per_group + i / 2) * pair_bytes;
+      const int8_t* row = weights.data<int8_t>() + (g * rows_per_group + i) * depth;
+      for (int64_t k = 0; k < depth; ++k)
+        pair[mote::s8::PackedRows::index(static_cast<int32_t>(k), static_cast<int32_t>(i % 2), reordered)] = row[k];
+    }
   return std::make_shared<const Tensor>(std::move(packed));
 }
 
@@ -158,7 +163,7 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
         const bool depthwise = form == InPlaceConv::Depthwise;
         const Tensor* weights = c.known_input(kQw);
         if (weights && zero_points_all_zero(c, kQwZero) && (!depthwise || mote::qdepthwise_conv_s8_supports(q.conv))) {
-          if (!depthwise) args[2] = KernelArg::constant_tensor(packed_s8_rows(*weights, q.conv.out_channels));
+          if (!depthwise) args[2] = KernelArg::constant_tensor(packed_s8_rows(*weights, q.conv.out_channels, q.conv.groups, true));
           args.push_back(KernelArg::scratch(0));
           KernelCall call = depthwise ? bind_kernel("mote/qconv_s8.h", "mote::qdepthwise_conv_s8", "mote::QConvParams", q,
                                                     &mote::qdepthwise_conv_s8, args)
@@ -355,14 +360,13 @@ std::vector<KernelCall> lower_qgemm(LowerContext& c) {
     if constexpr (std::is_same_v<A, int8_t> && std::is_same_v<B, int8_t> && std::is_same_v<Y, int8_t>) {
       const Tensor* weights = c.known_input(kGb);
       if (weights && zero_points_all_zero(c, kGbZero)) {
-        // Rows of length k, one per output, in natural order (s8::NarrowColumn): transB = 1
-        // stores them so; otherwise transpose.
+        // Rows of length k, one per output: transB = 1 stores them so; otherwise transpose.
         Tensor rows = *weights;
         if (!q.b_transposed)
           for (int64_t j = 0; j < q.n; ++j)
             for (int64_t k = 0; k < q.k; ++k) rows.data<int8_t>()[j * q.k + k] = weights->data<int8_t>()[k * q.n + j];
         return bind_kernel("mote/qconv_s8.h", "mote::qfully_connected_s8", "mote::QMatMulParams", q, &mote::qfully_connected_s8,
-                                      {KernelArg::input(kGa), KernelArg::input(kGaZero), KernelArg::constant_tensor(std::make_shared<const Tensor>(std::move(rows))),
+                                      {KernelArg::input(kGa), KernelArg::input(kGaZero), KernelArg::constant_tensor(packed_s8_rows(rows, q.n, 1, false)),
                                        KernelArg::input(kGbZero), KernelArg::input(kGc), KernelArg::constant_tensor(multipliers.first),
                                        KernelArg::constant_tensor(multipliers.second), KernelArg::input(kGyZero), KernelArg::output(0)});
       }

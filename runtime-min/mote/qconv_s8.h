@@ -1,13 +1,15 @@
 // Fast int8 convolutions and fully connected layers (int8 input, int8 weights with zero
 // points of 0, int8 output): the kernels TFLite-style models spend their time in.
 //
-// The work is a matrix product of weight rows (int8, packed by the compiler: see
-// packed_weight_index) with columns holding each output pixel's receptive field minus the input
-// zero point (int16; padding taps are 0, which is exactly what they contribute). Each step computes two output channels for
-// two columns, so every loaded weight and every column value is used twice. On cores with the
-// DSP extension (__ARM_FEATURE_DSP: Cortex-M4, M7, M33) __sxtb16 widens four weights at once and
-// __smlad does two multiply-accumulates; elsewhere the same sums run in plain C. Integer sums do
-// not depend on their order, so both paths give the results of mote::qconv bit for bit.
+// The work is a matrix product of weight rows with columns: for a convolution, each output
+// pixel's receptive field minus the input zero point (int16; padding taps are 0, which is
+// exactly what they contribute); for a fully connected layer, a row of int8 activations. Each
+// step takes two output channels at once (and two pixels for convolutions), so every loaded
+// weight and column value is used twice. The compiler packs the weights for this loop (see
+// PackedRows): no reordering at run time. On cores with the DSP extension
+// (__ARM_FEATURE_DSP: Cortex-M4, M7, M33) __sxtb16 widens four weights at once and __smlad does
+// two multiply-accumulates; elsewhere the same sums run in plain C. Integer sums do not depend
+// on their order, so both paths give the results of mote::qconv bit for bit.
 #ifndef MOTE_QCONV_S8_H
 #define MOTE_QCONV_S8_H
 
@@ -20,21 +22,26 @@
 namespace mote {
 namespace s8 {
 
-// Weight rows are packed at compile time: each full group of four weights w0 w1 w2 w3 is stored
-// as w0 w2 w1 w3, so __sxtb16 of the group gives (w0, w1) and __sxtb16 of it rotated by 8 gives
-// (w2, w3), matching two 32-bit loads of the (natural order) column. The last depth % 4
-// weights of a row stay in order. Weight k of a row of `depth` is at packed_weight_index(k).
-inline int32_t packed_weight_index(int32_t k, int32_t depth) {
-  return k < (depth & ~3) ? (k & ~3) | ((k & 1) << 1) | ((k >> 1) & 1) : k;
-}
-// Column length in the scratch buffer: rounded up so the second column is word aligned.
-inline int32_t padded_depth(int32_t k) { return (k + 3) & ~3; }
+// Row length rounded up to whole groups of four (padding weights and column values are 0).
+inline int32_t padded_depth(int32_t depth) { return (depth + 3) & ~3; }
 
-// Accumulators of two weight rows against kColumns (1 or 2) columns.
-template <int kColumns>
-struct RowBlock {
-  int32_t acc[2][kColumns];
+// Packed weights: rows in pairs (an odd last row is paired with a row of zeros), each row
+// zero-padded to padded_depth, the two rows interleaved four weights at a time:
+// [row 0, k 0..3] [row 1, k 0..3] [row 0, k 4..7] ... For int16 columns ("reordered") each
+// four are stored k0 k2 k1 k3: __sxtb16 then gives (k0, k1) and __sxtb16 of the word rotated by
+// 8 gives (k2, k3), the two halves of the column group. For int8 activations they stay in order,
+// matching the same split of the activations.
+struct PackedRows {
+  static int32_t pair_bytes(int32_t depth) { return 2 * padded_depth(depth); }
+  // Where weight k of row r (0 or 1) of a pair is, from the start of the pair.
+  static int32_t index(int32_t k, int32_t r, bool reordered) {
+    const int32_t in_group = k & 3;
+    return (k >> 2) * 8 + r * 4 + (reordered ? ((in_group & 1) << 1) | (in_group >> 1) : in_group);
+  }
 };
+
+// Two int16 columns interleaved the same way: [column 0, k 0..3] [column 1, k 0..3] ...
+inline int32_t column_index(int32_t k, int32_t column) { return (k >> 2) * 8 + column * 4 + (k & 3); }
 
 #if defined(__ARM_FEATURE_DSP)
 // __sxtb16 of the word rotated by 8: bytes 1 and 3 as two int16 (one instruction; GCC does not
@@ -52,139 +59,127 @@ inline int32_t sxtab16_odd(int32_t offset, uint32_t word) {
 }
 #endif
 
-// Column sources for dot_rows. group() gives values i..i+3 as two int16 pairs, in the order
-// __sxtb16 splits the weight row's four bytes at the same place (the low and the high pair);
-// weight_index() says where weight k of a row of `depth` is stored for that to hold; value()
-// gives one value.
-// A column widened beforehand (im2col): int16 in natural order, so groups are (v0, v1) and
-// (v2, v3) and weight rows are packed (packed_weight_index).
-struct WideColumn {
-  const int16_t* MOTE_RESTRICT values;
-  static int32_t weight_index(int32_t k, int32_t depth) { return packed_weight_index(k, depth); }
+// acc[r][j] += sum over k of weight k of row r * column j's value k, for a reordered pair of
+// rows and two interleaved columns, over `groups` groups of four.
+inline void dot_pair_2x2(const int8_t* MOTE_RESTRICT pair, const int16_t* MOTE_RESTRICT columns, int32_t groups, int32_t (&acc)[2][2]) {
+  int32_t a00 = acc[0][0], a01 = acc[0][1], a10 = acc[1][0], a11 = acc[1][1];
 #if defined(__ARM_FEATURE_DSP)
-  void group(int32_t i, int32_t& low, int32_t& high) const {
-    __builtin_memcpy(&low, values + i, 4);
-    __builtin_memcpy(&high, values + i + 2, 4);
-  }
-#endif
-  int32_t value(int32_t i) const { return values[i]; }
-};
-// int8 values minus a zero point, widened as they are read (no scratch): the same __sxtb16
-// split as the weights, (v0, v2) and (v1, v3), so weight rows stay in natural order.
-struct NarrowColumn {
-  const int8_t* MOTE_RESTRICT values;
-  int32_t zero;
-  static int32_t weight_index(int32_t k, int32_t) { return k; }
-#if defined(__ARM_FEATURE_DSP)
-  void group(int32_t i, int32_t& low, int32_t& high) const {
-    uint32_t word;
-    __builtin_memcpy(&word, values + i, 4);
-    const int32_t offset = static_cast<int32_t>((static_cast<uint32_t>(-zero) & 0xFFFFu) * 0x10001u);
-    low = __sxtab16(offset, static_cast<int32_t>(word));
-    high = sxtab16_odd(offset, word);
-  }
-#endif
-  int32_t value(int32_t i) const { return static_cast<int32_t>(values[i]) - zero; }
-};
-
-// block.acc[r][j] += sum over k < depth of weight k of row r * column j's value k. Accumulators
-// live in locals for the loop so they stay in registers.
-template <int kColumns, class Column>
-inline void dot_rows(const int8_t* MOTE_RESTRICT row0, const int8_t* MOTE_RESTRICT row1, const Column& column0, const Column& column1,
-                     int32_t depth, RowBlock<kColumns>& block) {
-  static_assert(kColumns == 1 || kColumns == 2, "one or two columns");
-  int32_t a00 = block.acc[0][0], a10 = block.acc[1][0];
-  int32_t a01 = kColumns == 2 ? block.acc[0][kColumns - 1] : 0, a11 = kColumns == 2 ? block.acc[1][kColumns - 1] : 0;
-  int32_t tail = 0;  // where the plain loop starts
-#if defined(__ARM_FEATURE_DSP)
-  tail = depth & ~3;
-  for (int32_t i = 0; i < tail; i += 4) {
-    uint32_t packed0, packed1;
-    __builtin_memcpy(&packed0, row0 + i, 4);
-    __builtin_memcpy(&packed1, row1 + i, 4);
-    const int32_t low0 = __sxtb16(static_cast<int32_t>(packed0)), high0 = sxtb16_odd(packed0);
-    const int32_t low1 = __sxtb16(static_cast<int32_t>(packed1)), high1 = sxtb16_odd(packed1);
-    int32_t c0_low, c0_high;
-    column0.group(i, c0_low, c0_high);
+  for (int32_t g = 0; g < groups; ++g, pair += 8, columns += 8) {
+    uint32_t w0, w1;
+    __builtin_memcpy(&w0, pair, 4);
+    __builtin_memcpy(&w1, pair + 4, 4);
+    int32_t c0_low, c0_high, c1_low, c1_high;
+    __builtin_memcpy(&c0_low, columns, 4);
+    __builtin_memcpy(&c0_high, columns + 2, 4);
+    __builtin_memcpy(&c1_low, columns + 4, 4);
+    __builtin_memcpy(&c1_high, columns + 6, 4);
+    const int32_t low0 = __sxtb16(static_cast<int32_t>(w0)), high0 = sxtb16_odd(w0);
+    const int32_t low1 = __sxtb16(static_cast<int32_t>(w1)), high1 = sxtb16_odd(w1);
     a00 = __smlad(high0, c0_high, __smlad(low0, c0_low, a00));
+    a01 = __smlad(high0, c1_high, __smlad(low0, c1_low, a01));
     a10 = __smlad(high1, c0_high, __smlad(low1, c0_low, a10));
-    if (kColumns == 2) {
-      int32_t c1_low, c1_high;
-      column1.group(i, c1_low, c1_high);
-      a01 = __smlad(high0, c1_high, __smlad(low0, c1_low, a01));
-      a11 = __smlad(high1, c1_high, __smlad(low1, c1_low, a11));
-    }
+    a11 = __smlad(high1, c1_high, __smlad(low1, c1_low, a11));
+  }
+#else
+  for (int32_t k = 0; k < groups * 4; ++k) {
+    const int32_t w0 = pair[PackedRows::index(k, 0, true)], w1 = pair[PackedRows::index(k, 1, true)];
+    const int32_t v0 = columns[column_index(k, 0)], v1 = columns[column_index(k, 1)];
+    a00 += w0 * v0;
+    a01 += w0 * v1;
+    a10 += w1 * v0;
+    a11 += w1 * v1;
   }
 #endif
-  for (int32_t i = tail; i < depth; ++i) {
-    const int32_t at = Column::weight_index(i, depth), w0 = row0[at], w1 = row1[at];
-    const int32_t v0 = column0.value(i);
-    a00 += w0 * v0;
-    a10 += w1 * v0;
-    if (kColumns == 2) {
-      const int32_t v1 = column1.value(i);
-      a01 += w0 * v1;
-      a11 += w1 * v1;
-    }
-  }
-  block.acc[0][0] = a00;
-  block.acc[1][0] = a10;
-  if (kColumns == 2) {
-    block.acc[0][kColumns - 1] = a01;
-    block.acc[1][kColumns - 1] = a11;
-  }
+  acc[0][0] = a00;
+  acc[0][1] = a01;
+  acc[1][0] = a10;
+  acc[1][1] = a11;
 }
 
-// The receptive field of output pixel `pixel` (flattened d, h, w) over the group's input
-// channels, in weight order (channel, kd, kh, kw), minus the input zero point.
-inline void build_column(const ConvParams& p, const int8_t* MOTE_RESTRICT xg, int32_t x_zero, int32_t pixel,
-                         int16_t* MOTE_RESTRICT column) {
+// acc[r] += sum over k < depth of weight k of row r * (values[k] - zero), for a pair of rows in
+// natural order and int8 values widened as they are read (no scratch).
+inline void dot_pair_narrow(const int8_t* MOTE_RESTRICT pair, const int8_t* MOTE_RESTRICT values, int32_t zero, int32_t depth,
+                            int32_t (&acc)[2]) {
+  int32_t a0 = acc[0], a1 = acc[1];
+  int32_t k = 0;
+#if defined(__ARM_FEATURE_DSP)
+  const int32_t offset = static_cast<int32_t>((static_cast<uint32_t>(-zero) & 0xFFFFu) * 0x10001u);
+  for (const int8_t* group = pair; k + 4 <= depth; k += 4, group += 8) {
+    uint32_t w0, w1, v;
+    __builtin_memcpy(&w0, group, 4);
+    __builtin_memcpy(&w1, group + 4, 4);
+    __builtin_memcpy(&v, values + k, 4);
+    const int32_t v_even = __sxtab16(offset, static_cast<int32_t>(v)), v_odd = sxtab16_odd(offset, v);  // (v0, v2), (v1, v3)
+    a0 = __smlad(sxtb16_odd(w0), v_odd, __smlad(__sxtb16(static_cast<int32_t>(w0)), v_even, a0));
+    a1 = __smlad(sxtb16_odd(w1), v_odd, __smlad(__sxtb16(static_cast<int32_t>(w1)), v_even, a1));
+  }
+#endif
+  for (; k < depth; ++k) {
+    const int32_t v = static_cast<int32_t>(values[k]) - zero;
+    a0 += pair[PackedRows::index(k, 0, false)] * v;
+    a1 += pair[PackedRows::index(k, 1, false)] * v;
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+}
+
+// Column `column` (0 or 1) of the interleaved pair: the receptive field of output pixel `pixel`
+// (flattened d, h, w) over the group's input channels, in weight order (channel, kd, kh, kw),
+// minus the input zero point; zero-filled to padded_depth.
+inline void build_column(const ConvParams& p, const int8_t* MOTE_RESTRICT xg, int32_t x_zero, int32_t pixel, int16_t* MOTE_RESTRICT columns,
+                         int32_t column) {
   const int32_t cin_g = p.in_channels / p.groups;
   const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
   const int32_t k_plane = p.kernel[0] * p.kernel[1] * p.kernel[2];
+  const int32_t depth = cin_g * k_plane;
+  int32_t k = 0;
+  auto put = [&](int32_t value) {
+    columns[column_index(k, column)] = static_cast<int16_t>(value);
+    ++k;
+  };
   if (k_plane == 1 && p.stride[0] == 1 && p.stride[1] == 1 && p.stride[2] == 1 && p.pad_begin[0] == 0 && p.pad_begin[1] == 0 &&
       p.pad_begin[2] == 0) {  // 1x1: one value per channel
     const int8_t* at = xg + pixel;
-    for (int32_t c = 0; c < cin_g; ++c, at += in_plane) column[c] = static_cast<int16_t>(*at - x_zero);
-    return;
-  }
-  const int32_t ow = pixel % p.out_size[2], oh = (pixel / p.out_size[2]) % p.out_size[1], od = pixel / (p.out_size[2] * p.out_size[1]);
-  const int32_t id0 = od * p.stride[0] - p.pad_begin[0], ih0 = oh * p.stride[1] - p.pad_begin[1], iw0 = ow * p.stride[2] - p.pad_begin[2];
-  const bool inside = id0 >= 0 && id0 + (p.kernel[0] - 1) * p.dilation[0] < p.in_size[0] && ih0 >= 0 &&
-                      ih0 + (p.kernel[1] - 1) * p.dilation[1] < p.in_size[1] && iw0 >= 0 &&
-                      iw0 + (p.kernel[2] - 1) * p.dilation[2] < p.in_size[2];
-  int16_t* out = column;
-  for (int32_t c = 0; c < cin_g; ++c)
-    for (int32_t kd = 0; kd < p.kernel[0]; ++kd) {
-      const int32_t id = id0 + kd * p.dilation[0];
-      for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
-        const int32_t ih = ih0 + kh * p.dilation[1];
-        const int8_t* row = xg + c * in_plane + (id * p.in_size[1] + ih) * p.in_size[2] + iw0;
-        if (inside) {  // no tap of the window is padding
-          for (int32_t kw = 0; kw < p.kernel[2]; ++kw) *out++ = static_cast<int16_t>(row[kw * p.dilation[2]] - x_zero);
-          continue;
-        }
-        const bool row_inside = id >= 0 && id < p.in_size[0] && ih >= 0 && ih < p.in_size[1];
-        for (int32_t kw = 0; kw < p.kernel[2]; ++kw) {
-          const int32_t iw = iw0 + kw * p.dilation[2];
-          *out++ = row_inside && iw >= 0 && iw < p.in_size[2] ? static_cast<int16_t>(row[kw * p.dilation[2]] - x_zero) : int16_t{0};
+    for (int32_t c = 0; c < cin_g; ++c, at += in_plane) put(*at - x_zero);
+  } else {
+    const int32_t ow = pixel % p.out_size[2], oh = (pixel / p.out_size[2]) % p.out_size[1], od = pixel / (p.out_size[2] * p.out_size[1]);
+    const int32_t id0 = od * p.stride[0] - p.pad_begin[0], ih0 = oh * p.stride[1] - p.pad_begin[1], iw0 = ow * p.stride[2] - p.pad_begin[2];
+    const bool inside = id0 >= 0 && id0 + (p.kernel[0] - 1) * p.dilation[0] < p.in_size[0] && ih0 >= 0 &&
+                        ih0 + (p.kernel[1] - 1) * p.dilation[1] < p.in_size[1] && iw0 >= 0 &&
+                        iw0 + (p.kernel[2] - 1) * p.dilation[2] < p.in_size[2];
+    for (int32_t c = 0; c < cin_g; ++c)
+      for (int32_t kd = 0; kd < p.kernel[0]; ++kd) {
+        const int32_t id = id0 + kd * p.dilation[0];
+        for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
+          const int32_t ih = ih0 + kh * p.dilation[1];
+          const int8_t* row = xg + c * in_plane + (id * p.in_size[1] + ih) * p.in_size[2] + iw0;
+          if (inside) {  // no tap of the window is padding
+            for (int32_t kw = 0; kw < p.kernel[2]; ++kw) put(row[kw * p.dilation[2]] - x_zero);
+            continue;
+          }
+          const bool row_inside = id >= 0 && id < p.in_size[0] && ih >= 0 && ih < p.in_size[1];
+          for (int32_t kw = 0; kw < p.kernel[2]; ++kw) {
+            const int32_t iw = iw0 + kw * p.dilation[2];
+            put(row_inside && iw >= 0 && iw < p.in_size[2] ? row[kw * p.dilation[2]] - x_zero : 0);
+          }
         }
       }
-    }
+  }
+  while (k < padded_depth(depth)) put(0);
 }
 
 }  // namespace s8
 
-// Scratch bytes qconv_s8 needs: two columns.
+// Scratch bytes qconv_s8 needs: two interleaved columns.
 inline int64_t qconv_s8_scratch_bytes(const ConvParams& p) {
   return 2 * static_cast<int64_t>(s8::padded_depth(p.in_channels / p.groups * p.kernel[0] * p.kernel[1] * p.kernel[2])) *
          static_cast<int64_t>(sizeof(int16_t));
 }
 
 // QLinearConv for int8 tensors whose weight zero points are all 0; `w` holds the weight rows
-// packed as packed_weight_index says. Pixels are processed two at
-// a time and both are read before any output is written, so a 1x1 convolution with stride 1
-// and no padding may run in place (y == x).
+// packed as s8::PackedRows says (reordered). Pixels are processed two at a time and both are
+// read before any output is written, so a 1x1 convolution with stride 1 and no padding may run
+// in place (y == x).
 inline void qconv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
                      const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
                      const int32_t* MOTE_RESTRICT shift, const int8_t* MOTE_RESTRICT y_zero, int8_t* y, int16_t* MOTE_RESTRICT columns) {
@@ -194,35 +189,35 @@ inline void qconv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_R
   const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
   const int32_t out_plane = p.out_size[0] * p.out_size[1] * p.out_size[2];
   const int32_t depth = cin_g * p.kernel[0] * p.kernel[1] * p.kernel[2];
+  const int32_t groups_of_four = s8::padded_depth(depth) / 4, pair_bytes = s8::PackedRows::pair_bytes(depth);
   const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
-  int16_t* const column0 = columns;
-  int16_t* const column1 = columns + s8::padded_depth(depth);
   const bool per_channel = q.requant_count != 1;
   // Offsets are int32: a tensor on a microcontroller is far below 2 GiB, and 64-bit index
   // arithmetic costs several instructions per output on 32-bit cores.
   for (int32_t n = 0; n < p.batch; ++n)
     for (int32_t g = 0; g < p.groups; ++g) {
       const int8_t* xg = x + (n * p.in_channels + g * cin_g) * in_plane;
-      const int32_t m_end = (g + 1) * cout_g;
+      // Weight pairs restart in every group (the compiler packs each group's rows apart).
+      const int8_t* group_weights = w + g * ((cout_g + 1) / 2) * pair_bytes;
       for (int32_t pixel = 0; pixel < out_plane; pixel += 2) {
         const bool pair = pixel + 1 < out_plane;
-        s8::build_column(p, xg, xz, pixel, column0);
-        if (pair) s8::build_column(p, xg, xz, pixel + 1, column1);
-        for (int32_t m = g * cout_g; m < m_end; m += 2) {
-          const bool two = m + 1 < m_end;
-          const int8_t* row0 = w + m * depth;
-          const int32_t b0 = bias ? bias[m] : 0, b1 = bias && two ? bias[m + 1] : b0;
-          s8::RowBlock<2> block{{{b0, b0}, {b1, b1}}};
-          s8::dot_rows(row0, two ? row0 + depth : row0, s8::WideColumn{column0}, s8::WideColumn{pair ? column1 : column0}, depth, block);
+        s8::build_column(p, xg, xz, pixel, columns, 0);
+        s8::build_column(p, xg, xz, pair ? pixel + 1 : pixel, columns, 1);
+        for (int32_t i = 0; i < cout_g; i += 2) {
+          const int32_t m = g * cout_g + i;
+          const bool two = i + 1 < cout_g;
+          const int32_t b0 = bias ? bias[m] : 0, b1 = bias && two ? bias[m + 1] : 0;
+          int32_t acc[2][2] = {{b0, b0}, {b1, b1}};
+          s8::dot_pair_2x2(group_weights + (i / 2) * pair_bytes, columns, groups_of_four, acc);
           int8_t* out = y + (n * p.out_channels + m) * out_plane + pixel;
           const int32_t r0 = per_channel ? m : 0;
-          out[0] = requantize_output<int8_t>(block.acc[0][0], multiplier[r0], shift[r0], yz, q.act_min, q.act_max);
-          if (pair) out[1] = requantize_output<int8_t>(block.acc[0][1], multiplier[r0], shift[r0], yz, q.act_min, q.act_max);
+          out[0] = requantize_output<int8_t>(acc[0][0], multiplier[r0], shift[r0], yz, q.act_min, q.act_max);
+          if (pair) out[1] = requantize_output<int8_t>(acc[0][1], multiplier[r0], shift[r0], yz, q.act_min, q.act_max);
           if (two) {
             const int32_t r1 = per_channel ? m + 1 : 0;
             out += out_plane;
-            out[0] = requantize_output<int8_t>(block.acc[1][0], multiplier[r1], shift[r1], yz, q.act_min, q.act_max);
-            if (pair) out[1] = requantize_output<int8_t>(block.acc[1][1], multiplier[r1], shift[r1], yz, q.act_min, q.act_max);
+            out[0] = requantize_output<int8_t>(acc[1][0], multiplier[r1], shift[r1], yz, q.act_min, q.act_max);
+            if (pair) out[1] = requantize_output<int8_t>(acc[1][1], multiplier[r1], shift[r1], yz, q.act_min, q.act_max);
           }
         }
       }
@@ -230,30 +225,27 @@ inline void qconv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_R
 }
 
 // QGemm (a fully connected layer) for int8 with weight zero points of 0: y[i, j] = requantized
-// bias[j] + sum over k of (a[i, k] - a_zero) * w[j, k], where `w` holds the n weight rows of
-// length k (the compiler transposes them when transB = 0).
-// Rows of `a` are widened as they are read; weight rows are taken two at a time.
+// bias[j] + sum over k of (a[i, k] - a_zero) * w[j, k], where `w` holds the n weight rows packed
+// as s8::PackedRows says (natural order; the compiler transposes them when transB = 0). Rows
+// of `a` are widened as they are read; weight rows are taken two at a time.
 inline void qfully_connected_s8(const QMatMulParams& p, const int8_t* MOTE_RESTRICT a, const int8_t* MOTE_RESTRICT a_zero,
                                 const int8_t* MOTE_RESTRICT w, const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias,
                                 const int32_t* MOTE_RESTRICT multiplier, const int32_t* MOTE_RESTRICT shift,
                                 const int8_t* MOTE_RESTRICT y_zero, int8_t* MOTE_RESTRICT y) {
   (void)w_zero;  // all zero: the compiler picks this kernel only then
-  const int32_t az = zero_of(a_zero), yz = zero_of(y_zero);
+  const int32_t az = zero_of(a_zero), yz = zero_of(y_zero), pair_bytes = s8::PackedRows::pair_bytes(p.k);
   const bool per_channel = p.requant_count != 1;
   for (int32_t i = 0; i < p.m; ++i) {
-    const s8::NarrowColumn column{a + i * p.k, az};
     int8_t* out = y + i * p.n;
     for (int32_t j = 0; j < p.n; j += 2) {
       const bool two = j + 1 < p.n;
-      const int8_t* row0 = w + j * p.k;
-      const int32_t b0 = bias ? bias[j] : 0, b1 = bias && two ? bias[j + 1] : b0;
-      s8::RowBlock<1> block{{{b0}, {b1}}};
-      s8::dot_rows(row0, two ? row0 + p.k : row0, column, column, p.k, block);
+      int32_t acc[2] = {bias ? bias[j] : 0, bias && two ? bias[j + 1] : 0};
+      s8::dot_pair_narrow(w + (j / 2) * pair_bytes, a + i * p.k, az, p.k, acc);
       const int32_t r0 = per_channel ? j : 0;
-      out[j] = requantize_output<int8_t>(block.acc[0][0], multiplier[r0], shift[r0], yz, p.act_min, p.act_max);
+      out[j] = requantize_output<int8_t>(acc[0], multiplier[r0], shift[r0], yz, p.act_min, p.act_max);
       if (two) {
         const int32_t r1 = per_channel ? j + 1 : 0;
-        out[j + 1] = requantize_output<int8_t>(block.acc[1][0], multiplier[r1], shift[r1], yz, p.act_min, p.act_max);
+        out[j + 1] = requantize_output<int8_t>(acc[1], multiplier[r1], shift[r1], yz, p.act_min, p.act_max);
       }
     }
   }
@@ -366,14 +358,20 @@ inline void qdepthwise_conv_s8(const QConvParams& q, const int8_t* x, const int8
     const int32_t r = q.requant_count == 1 ? 0 : c;
     const int32_t channel_multiplier = multiplier[r], channel_shift = shift[r];
     int8_t* out = y + i * out_h * out_w;
-    for (int32_t oh = 0; oh < out_h; ++oh) {
-      const int16_t* origin = plane + oh * p.stride[1] * cols;
-      for (int32_t ow = 0; ow < out_w; ++ow, origin += p.stride[2]) {
-        const int32_t acc = unit_3x3 ? s8::depthwise_window_3x3(origin, cols, wc, pairs, acc0)
-                                     : s8::depthwise_window(origin, cols, kernel_h, kernel_w, p.dilation[1], p.dilation[2], wc, pairs, acc0);
-        *out++ = requantize_output<int8_t>(acc, channel_multiplier, channel_shift, yz, q.act_min, q.act_max);
+    // The window is chosen once per channel, not per output.
+    auto each_output = [&](auto window) {
+      for (int32_t oh = 0; oh < out_h; ++oh) {
+        const int16_t* origin = plane + oh * p.stride[1] * cols;
+        for (int32_t ow = 0; ow < out_w; ++ow, origin += p.stride[2])
+          *out++ = requantize_output<int8_t>(window(origin), channel_multiplier, channel_shift, yz, q.act_min, q.act_max);
       }
-    }
+    };
+    if (unit_3x3)
+      each_output([&](const int16_t* origin) { return s8::depthwise_window_3x3(origin, cols, wc, pairs, acc0); });
+    else
+      each_output([&](const int16_t* origin) {
+        return s8::depthwise_window(origin, cols, kernel_h, kernel_w, p.dilation[1], p.dilation[2], wc, pairs, acc0);
+      });
   }
 }
 

@@ -14,11 +14,11 @@
 
 namespace mote {
 
-// (a * b * 2) >> 32, rounded, saturating the single overflow case (INT32_MIN * INT32_MIN).
-// TFLite adds 2^30 (1 - 2^30 when negative) and divides by 2^31 rounding toward zero; that
-// equals adding 2^30 and shifting right (rounding down) for every product, which is cheaper.
-inline int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
-  if (a == b && a == numeric_limits<int32_t>::lowest()) return numeric_limits<int32_t>::max();
+// (a * b * 2) >> 32, rounded. TFLite adds 2^30 (1 - 2^30 when negative) and divides by 2^31
+// rounding toward zero; that equals adding 2^30 and shifting right (rounding down) for every
+// product, which is cheaper. TFLite also saturates a = b = INT32_MIN, the one product that
+// overflows; callers pass compiler-made multipliers, in [2^30, 2^31) or 0, which never are.
+inline int32_t rounding_doubling_high_mul(int32_t a, int32_t b) {
   return static_cast<int32_t>((static_cast<int64_t>(a) * static_cast<int64_t>(b) + (int64_t{1} << 30)) >> 31);
 }
 
@@ -31,7 +31,8 @@ inline int32_t rounding_divide_by_pot(int32_t x, int32_t exponent) {
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-// acc * real_multiplier, where real_multiplier = multiplier * 2^(shift - 31).
+// acc * real_multiplier, where real_multiplier = multiplier * 2^(shift - 31) (multiplier and
+// shift from the compiler's quantize_multiplier).
 inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
   if (shift > 0) {  // a multiplier above 1: saturating left shift first
     const int32_t top = numeric_limits<int32_t>::max() >> shift, bottom = numeric_limits<int32_t>::lowest() >> shift;
@@ -39,7 +40,7 @@ inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
           : acc < bottom ? numeric_limits<int32_t>::lowest()
                          : static_cast<int32_t>(static_cast<uint32_t>(acc) << shift);
   }
-  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(acc, multiplier), shift > 0 ? 0 : -shift);
+  return rounding_divide_by_pot(rounding_doubling_high_mul(acc, multiplier), shift > 0 ? 0 : -shift);
 }
 
 template <class Q>
