@@ -18,5 +18,6 @@ Command add_inspect_command(CLI::App& app);
 Command add_ops_command(CLI::App& app);
 Command add_passes_command(CLI::App& app);
 Command add_targets_command(CLI::App& app);
+Command add_report_command(CLI::App& app);
 
 }  // namespace mote::cli

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("mote ") + MOTE_VERSION);
   const std::vector<cli::Command> commands = {cli::add_compile_command(app), cli::add_inspect_command(app),
                                               cli::add_ops_command(app), cli::add_passes_command(app),
-                                              cli::add_targets_command(app)};
+                                              cli::add_targets_command(app), cli::add_report_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -48,6 +48,15 @@ std::string json_quoted(const std::string& text) {
   return out + "\"";
 }
 
+std::string grouped_digits(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
 std::vector<NodeReport> node_reports(const Graph& graph) {
   std::map<const Value*, const PlacedTensor*> placed;
   const std::vector<PlacedTensor> arena = arena_tensors(graph);

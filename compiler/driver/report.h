@@ -35,4 +35,7 @@ std::string compile_report_html(const CompileOptions& options, const CompileResu
 // Escapes text for a JSON string literal, quotes included.
 std::string json_quoted(const std::string& text);
 
+// 1234567 -> "1,234,567", for tables people read.
+std::string grouped_digits(int64_t n);
+
 }  // namespace mote

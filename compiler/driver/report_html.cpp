@@ -32,14 +32,6 @@ std::string op_colour(const std::string& op) {
   return fmt::format("hsl({}, 60%, 62%)", hash % 360);
 }
 
-std::string grouped(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (n < 0 ? "-" : "") + out;
-}
 
 // Tensors as boxes: x is the schedule (the steps that write and read them), y the arena offset.
 std::string arena_timeline_svg(const Graph& graph) {
@@ -59,10 +51,10 @@ std::string arena_timeline_svg(const Graph& graph) {
     s << fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\" class=\"tensor\"><title>{} ({}): {} bytes at offset {}, steps {}-{}</title></rect>\n",
                      x(r.first), y(static_cast<double>(r.value->storage.offset)), std::max(1.0, x(r.last + 1) - x(r.first)),
                      std::max(1.0, y(static_cast<double>(r.value->storage.offset + r.bytes)) - y(static_cast<double>(r.value->storage.offset))),
-                     op_colour(op), escaped(r.value->name), escaped(op), grouped(r.bytes), grouped(r.value->storage.offset), r.first, r.last);
+                     op_colour(op), escaped(r.value->name), escaped(op), grouped_digits(r.bytes), grouped_digits(r.value->storage.offset), r.first, r.last);
   }
   s << fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"end\">0</text>\n", left - 6, top + 10);
-  s << fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"end\">{}</text>\n", left - 6, top + height, grouped(graph.arena_bytes));
+  s << fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"end\">{}</text>\n", left - 6, top + height, grouped_digits(graph.arena_bytes));
   s << fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\">step 1</text>\n", left, top + height + 16);
   s << fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"end\">step {}</text>\n", left + width, top + height + 16, steps);
   s << fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">schedule (node steps) &#8594;; arena offset (bytes) &#8595;</text>\n",
@@ -92,8 +84,8 @@ std::string flash_breakdown_svg(const std::vector<NodeReport>& nodes, int64_t to
     const std::string shown_name = name.size() > 44 ? name.substr(0, 41) + "..." : name;
     s << fmt::format("<text x=\"{}\" y=\"{}\" class=\"label\" text-anchor=\"end\">{}</text>\n", label - 6, y + 13, escaped(shown_name));
     s << fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"><title>{}: {} bytes</title></rect>\n", label, y,
-                     std::min(w, width), bar, op.empty() ? std::string("#bbb") : op_colour(op), escaped(name), grouped(bytes));
-    s << fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"label\">{} B ({:.1f}%)</text>\n", label + std::min(w, width) + 6, y + 13, grouped(bytes),
+                     std::min(w, width), bar, op.empty() ? std::string("#bbb") : op_colour(op), escaped(name), grouped_digits(bytes));
+    s << fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"label\">{} B ({:.1f}%)</text>\n", label + std::min(w, width) + 6, y + 13, grouped_digits(bytes),
                      total > 0 ? 100.0 * static_cast<double>(bytes) / static_cast<double>(total) : 0.0);
   };
   for (size_t i = 0; i < shown; ++i) row(i, holders[i]->node->label() + " (" + holders[i]->node->op_name() + ")", holders[i]->node->op_name(), holders[i]->weight_bytes);
@@ -127,13 +119,13 @@ std::string compile_report_html(const CompileOptions& options, const CompileResu
   };
   s << "<h2>Totals</h2>\n<table>\n";
   total("nodes", fmt::format("{} &#8594; {}", result.nodes_imported, g.nodes().size()), "imported, after optimisation");
-  total("kernel calls", grouped(static_cast<int64_t>(totals.kernel_calls)), fmt::format("{} copies elided", m.elided_copies));
-  total("MACs", grouped(totals.macs), "multiply-accumulates per inference (convolutions and products)");
-  total("arena", grouped(m.arena_bytes) + " B", fmt::format("planner {}; liveness bound {} B; {} tensors share memory", escaped(m.planner),
-                                                            grouped(m.bound_schedule), m.aliased_values));
-  total("input/output", grouped(m.io_bytes) + " B", "the caller's buffers");
-  total("RAM", grouped(m.arena_bytes + m.io_bytes) + " B", "arena + input/output");
-  total("flash: weights", grouped(result.code.weights_bytes) + " B", "constant data; the code is measured by the target's size tool");
+  total("kernel calls", grouped_digits(static_cast<int64_t>(totals.kernel_calls)), fmt::format("{} copies elided", m.elided_copies));
+  total("MACs", grouped_digits(totals.macs), "multiply-accumulates per inference (convolutions and products)");
+  total("arena", grouped_digits(m.arena_bytes) + " B", fmt::format("planner {}; liveness bound {} B; {} tensors share memory", escaped(m.planner),
+                                                            grouped_digits(m.bound_schedule), m.aliased_values));
+  total("input/output", grouped_digits(m.io_bytes) + " B", "the caller's buffers");
+  total("RAM", grouped_digits(m.arena_bytes + m.io_bytes) + " B", "arena + input/output");
+  total("flash: weights", grouped_digits(result.code.weights_bytes) + " B", "constant data; the code is measured by the target's size tool");
   s << "</table>\n";
 
   s << "<h2>Arena timeline</h2>\n<p class=\"muted\">Each box is a tensor in the arena: from the step that writes it to the last "
@@ -149,8 +141,8 @@ std::string compile_report_html(const CompileOptions& options, const CompileResu
     for (const std::string& k : r.kernels) kernels += (kernels.empty() ? "" : "<br>") + ("<code>" + escaped(k) + "</code>");
     s << "<tr><td class=\"n\">" << r.step << "</td><td>" << escaped(r.node->label()) << "</td><td>" << escaped(r.node->op_name()) << "</td><td>"
       << (out ? escaped(std::string(dtype_name(out->dtype)) + " " + out->shape.to_string()) : std::string()) << "</td><td class=\"n\">"
-      << grouped(r.macs) << "</td><td class=\"n\">" << grouped(r.weight_bytes) << "</td><td>" << (kernels.empty() ? "(view)" : kernels)
-      << "</td><td class=\"n\">" << (r.arena_offset >= 0 ? grouped(r.arena_offset) : std::string("-")) << "</td><td>"
+      << grouped_digits(r.macs) << "</td><td class=\"n\">" << grouped_digits(r.weight_bytes) << "</td><td>" << (kernels.empty() ? "(view)" : kernels)
+      << "</td><td class=\"n\">" << (r.arena_offset >= 0 ? grouped_digits(r.arena_offset) : std::string("-")) << "</td><td>"
       << (r.arena_offset >= 0 ? fmt::format("{}-{}", r.first_step, r.last_step) : std::string("-")) << "</td></tr>\n";
   }
   s << "</table>\n</body>\n</html>\n";

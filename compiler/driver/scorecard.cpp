@@ -1,0 +1,134 @@
+#include "compiler/driver/scorecard.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "compiler/driver/report.h"
+#include "compiler/eval/evaluator.h"
+#include "compiler/ops/op_def.h"
+
+namespace mote {
+namespace {
+
+
+int64_t argmax(const Tensor& t) {
+  int64_t best = 0;
+  for (int64_t i = 1; i < t.numel(); ++i)
+    if (t.as_double(i) > t.as_double(best)) best = i;
+  return best;
+}
+
+}  // namespace
+
+ClassificationMetrics classification_metrics(const std::vector<int64_t>& predicted, const std::vector<int64_t>& labels) {
+  ClassificationMetrics m;
+  m.samples = static_cast<int64_t>(std::min(predicted.size(), labels.size()));
+  if (m.samples == 0) return m;
+  std::set<int64_t> classes(labels.begin(), labels.begin() + m.samples);
+  classes.insert(predicted.begin(), predicted.begin() + m.samples);
+  std::map<int64_t, int64_t> true_positive, predicted_count, label_count;
+  int64_t correct = 0;
+  for (int64_t i = 0; i < m.samples; ++i) {
+    ++predicted_count[predicted[i]];
+    ++label_count[labels[i]];
+    if (predicted[i] == labels[i]) {
+      ++correct;
+      ++true_positive[labels[i]];
+    }
+  }
+  m.classes = static_cast<int64_t>(classes.size());
+  m.accuracy = static_cast<double>(correct) / static_cast<double>(m.samples);
+  for (int64_t c : classes) {
+    const double tp = static_cast<double>(true_positive[c]);
+    const double precision = predicted_count[c] ? tp / static_cast<double>(predicted_count[c]) : 0.0;
+    const double recall = label_count[c] ? tp / static_cast<double>(label_count[c]) : 0.0;
+    m.precision += precision;
+    m.recall += recall;
+    m.f1 += precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0;
+  }
+  m.precision /= static_cast<double>(m.classes);
+  m.recall /= static_cast<double>(m.classes);
+  m.f1 /= static_cast<double>(m.classes);
+  return m;
+}
+
+std::vector<int64_t> predict_classes(const Graph& graph, const std::vector<std::vector<Tensor>>& samples) {
+  std::vector<int64_t> classes;
+  for (const std::vector<Tensor>& sample : samples) classes.push_back(argmax(evaluate_graph(graph, sample).at(0)));
+  return classes;
+}
+
+int64_t modelled_cycles(const Graph& graph, const TargetDescription* target) {
+  // Measured on the MLPerf Tiny models on the emulated Cortex-M4 (docs/targets.md): about 3.3
+  // instructions per int8 MAC with the DSP kernels and 8 per float MAC; plain C int8 kernels on
+  // the Cortex-M3 take about twice the DSP count.
+  const bool dsp = target && target->has_feature("dsp");
+  double cycles = 0;
+  for (const auto& node : graph.nodes()) {
+    const double macs = static_cast<double>(multiply_accumulates(*node));
+    const bool integer = !node->inputs.empty() && node->inputs[0] && is_integer(node->inputs[0]->dtype);
+    cycles += macs * (integer ? (dsp ? 3.3 : 6.6) : 8.0);
+  }
+  return static_cast<int64_t>(cycles);
+}
+
+std::string format_scorecard(const ScorecardInputs& in) {
+  const CompileResult& c = *in.compiled;
+  const Graph& g = *c.graph;
+  const MemorySummary& m = g.memory;
+  const TargetDescription* t = in.target ? &*in.target : nullptr;
+  std::string s = "Deployment scorecard: " + in.name + (t ? " on " + t->name + (t->board.empty() ? "" : " (" + t->board + ")") : "") + "\n\n";
+  s += "| figure | value | how it was obtained |\n|---|---|---|\n";
+  auto row = [&](const std::string& figure, const std::string& value, const std::string& how) {
+    s += "| " + figure + " | " + value + " | " + how + " |\n";
+  };
+  const int64_t cycles = in.instructions ? *in.instructions : modelled_cycles(g, t);
+  const std::string cycles_how = in.instructions ? "measured instructions (--instructions), one cycle each: estimate"
+                                                 : "estimate: cycle model (3.3 cycles per int8 MAC with DSP, 6.6 without, 8 per float MAC)";
+  if (t && t->clock_mhz > 0)
+    row("latency", fmt::format("{:.1f} ms ({} cycles at {} MHz)", static_cast<double>(cycles) / (t->clock_mhz * 1e3), grouped_digits(cycles), t->clock_mhz),
+        cycles_how);
+  else
+    row("cycles", grouped_digits(cycles), cycles_how + (t ? "; no clock for this target" : "; no --target, so no latency"));
+  row("flash", grouped_digits(c.code.weights_bytes) + " B of weights, plus code", "compiler; code size is the target compiler's (arm-none-eabi-size)");
+  row("RAM", fmt::format("{} B (arena {} + input/output {})", grouped_digits(m.arena_bytes + m.io_bytes), grouped_digits(m.arena_bytes), grouped_digits(m.io_bytes)),
+      "compiler: static memory plan, no heap");
+  const std::optional<double> energy = t ? t->energy_uj(cycles) : std::nullopt;
+  if (energy) {
+    row("energy / inference", fmt::format("{:.1f} uJ", *energy),
+        fmt::format("estimate: {} V x {} uA/MHz x cycles ({})", t->supply_volts, *t->active_ua_per_mhz, t->datasheet));
+    if (in.inferences_per_hour > 0) {
+      // Charge per inference: uA/MHz x cycles gives 1e-12 A*s per cycle; average over an hour.
+      const double charge_uas = *t->active_ua_per_mhz * static_cast<double>(cycles) * 1e-6;
+      const double average_ua = in.sleep_ua + charge_uas * in.inferences_per_hour / 3600.0;
+      row("average current", fmt::format("{:.3f} uA", average_ua),
+          fmt::format("estimate: {} inferences/hour, {} uA between them (--sleep-ua)", in.inferences_per_hour, in.sleep_ua));
+      if (in.battery_mah > 0)
+        row("battery life", fmt::format("{:.0f} days", in.battery_mah * 1000.0 / average_ua / 24.0),
+            fmt::format("estimate: {} mAh, inference and sleep only (no radio, sensors or self-discharge)", in.battery_mah));
+    }
+  } else {
+    row("energy / inference", "-", t ? "no datasheet current for " + t->name : "needs --target");
+  }
+  int64_t in_bytes = 0, out_bytes = 0;
+  for (const Value* v : g.inputs) in_bytes += v->byte_size();
+  for (const Value* v : g.outputs) out_bytes += v->byte_size();
+  if (out_bytes > 0)
+    row("data sent", fmt::format("{} B of outputs instead of {} B of raw input: {:.0f}x less", grouped_digits(out_bytes), grouped_digits(in_bytes),
+                                 static_cast<double>(in_bytes) / static_cast<double>(out_bytes)),
+        "per inference, sending results instead of the input");
+  auto metrics_text = [](const ClassificationMetrics& x) {
+    return fmt::format("accuracy {:.2f}%, precision {:.3f}, recall {:.3f}, F1 {:.3f}", 100 * x.accuracy, x.precision, x.recall, x.f1);
+  };
+  if (in.metrics)
+    row("classification", metrics_text(*in.metrics),
+        fmt::format("{} labelled samples, {} classes, macro averages; the compiled code evaluated on the host", in.metrics->samples,
+                    in.metrics->classes));
+  if (in.float_metrics) row("classification (float model)", metrics_text(*in.float_metrics), "the same samples, before quantization");
+  return s;
+}
+
+}  // namespace mote

@@ -1,0 +1,46 @@
+// The deployment scorecard (`mote report`): the figures TinyML projects are judged by, each
+// with how it was obtained. Measured figures come from the compiler or from the caller
+// (instructions counted on an emulated target); everything derived from datasheet figures or a
+// cycle model is labelled as an estimate, with its inputs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/driver/compile.h"
+#include "compiler/driver/targets.h"
+
+namespace mote {
+
+// Macro-averaged over the classes that occur in the labels or the predictions.
+struct ClassificationMetrics {
+  int64_t samples = 0;
+  int64_t classes = 0;
+  double accuracy = 0, precision = 0, recall = 0, f1 = 0;
+};
+ClassificationMetrics classification_metrics(const std::vector<int64_t>& predicted, const std::vector<int64_t>& labels);
+
+// Per-sample predicted class: the argmax of the first output, evaluated on the host with the
+// compiled graph's kernels.
+std::vector<int64_t> predict_classes(const Graph& graph, const std::vector<std::vector<Tensor>>& samples);
+
+struct ScorecardInputs {
+  std::string name;
+  const CompileResult* compiled = nullptr;
+  std::optional<TargetDescription> target;
+  std::optional<int64_t> instructions;  // measured per inference (mote-m4-run); else the cycle model
+  double inferences_per_hour = 0;       // duty cycle, for average current and battery life
+  double battery_mah = 0;
+  double sleep_ua = 0;                  // current between inferences
+  std::optional<ClassificationMetrics> metrics, float_metrics;
+};
+
+// Cycles per inference from the compiled graph when nothing was measured: instructions per MAC
+// as measured on the emulated Cortex-M4 (docs/targets.md), one cycle each.
+int64_t modelled_cycles(const Graph& graph, const TargetDescription* target);
+
+std::string format_scorecard(const ScorecardInputs& in);
+
+}  // namespace mote
