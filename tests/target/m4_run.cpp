@@ -2,9 +2,10 @@
 // emulated Cortex-M4F (targets/mps2-an386), runs every test data set under QEMU and reports
 // what TinyML people measure: instructions per inference (exact, from the FPGAIO counter with
 // -icount), MACs per instruction, flash and static RAM (arm-none-eabi-size), arena, peak stack
-// (stack painting), and agreement with the expected outputs.
+// (stack painting, the whole firmware) and the static stack bound of the run function (GCC's
+// -fcallgraph-info=su), agreement with the expected outputs, and an energy estimate.
 //
-//   mote-m4-run [--work DIR] [--check] MODEL_DIR...
+//   mote-m4-run [--work DIR] [--check] [--per-layer] [--target NAME] MODEL_DIR...
 //
 // MODEL_DIR holds model.onnx and test_data_set_N/{input,output}_K.pb (float32 tensors). With
 // --check the exit status is 1 when any output misses (|got - want| > 1e-5 + 1e-3 |want|, or a
@@ -19,7 +20,10 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <functional>
 #include <map>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include "compiler/driver/compile.h"
@@ -51,6 +55,7 @@ struct Result {
   std::string model;
   std::vector<LayerTime> layers;  // with --per-layer
   int64_t instructions = 0, macs = 0, text = 0, data = 0, bss = 0, arena = 0, stack = 0;
+  int64_t static_stack = -1;  // -1: unbounded (recursion or dynamic frames)
   double max_error = 0.0;
   bool outputs_ok = true, argmax_ok = true, clean_image = true;
   std::string problem;
@@ -66,6 +71,52 @@ std::string run_command(const std::string& command, int* status = nullptr) {
   if (status) *status = code;
   else if (code != 0) throw std::runtime_error(command + " failed:\n" + out);
   return out;
+}
+
+// The worst-case stack of `root` from GCC's call graph with stack usage (-fcallgraph-info=su,
+// one .ci file per translation unit): the largest sum of static frames along any call path.
+// Calls into libraries (libm, libgcc: shown as ellipses) have no frame in the file and count as
+// 0; `external` lists them. -1 when a frame is dynamic or the graph has a cycle.
+int64_t static_stack_bound(const fs::path& ci, const std::string& root, std::set<std::string>& external) {
+  std::ifstream in(ci);
+  std::map<std::string, int64_t> frame;  // -1: dynamic
+  std::map<std::string, std::vector<std::string>> calls;
+  const std::regex node_re(R"re(node: \{ title: "([^"]+)" label: "(.*)"(.*)\})re");
+  const std::regex edge_re(R"re(edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)")re");
+  const std::regex size_re(R"re(\\n(\d+) bytes \((static|dynamic[^)]*)\)$)re");
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, node_re)) {
+      std::smatch size;
+      const std::string label = m[2].str();
+      if (std::regex_search(label, size, size_re)) frame[m[1].str()] = size[2].str() == "static" ? std::stoll(size[1].str()) : -1;
+      else external.insert(m[1].str());
+    } else if (std::regex_search(line, m, edge_re)) {
+      calls[m[1].str()].push_back(m[2].str());
+    }
+  }
+  std::map<std::string, int64_t> memo;
+  std::set<std::string> active;
+  std::function<int64_t(const std::string&)> depth = [&](const std::string& f) -> int64_t {
+    if (external.count(f)) return 0;
+    if (active.count(f)) return -1;  // recursion
+    if (auto it = memo.find(f); it != memo.end()) return it->second;
+    auto own = frame.find(f);
+    if (own == frame.end() || own->second < 0) return memo[f] = -1;
+    active.insert(f);
+    int64_t deepest = 0;
+    for (const std::string& callee : calls[f]) {
+      const int64_t d = depth(callee);
+      if (d < 0) {
+        deepest = -1;
+        break;
+      }
+      deepest = std::max(deepest, d);
+    }
+    active.erase(f);
+    return memo[f] = deepest < 0 ? -1 : own->second + deepest;
+  };
+  return depth(root);
 }
 
 // Multiply-accumulates of the convolutions and matrix products, from the compiled graph.
@@ -179,7 +230,10 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harn
   const std::string cxx = "arm-none-eabi-g++ -std=c++17 " + flags + " -fno-exceptions -fno-rtti -Wall -Wextra -Werror -I" +
                           out.string() + " -I" + harness.string();
   for (const char* unit : {"model.cpp", "model_weights.cpp", "main.cpp"})
-    run_command(cxx + " -c " + (out / unit).string() + " -o " + (out / (std::string(unit) + ".o")).string());
+    run_command(cxx + (std::string(unit) == "model.cpp" ? " -fstack-usage -fcallgraph-info=su" : "") + " -c " + (out / unit).string() +
+                " -o " + (out / (std::string(unit) + ".o")).string());
+  std::set<std::string> external;
+  r.static_stack = static_stack_bound(out / "model.cpp.ci", "model_run", external);
   run_command("arm-none-eabi-gcc " + flags + " -Wall -Wextra -Werror -c " + (harness / "startup.c").string() + " -o " +
               (out / "startup.o").string());
   const fs::path elf = out / "firmware.elf";
@@ -296,7 +350,7 @@ int main(int argc, char** argv) {
   std::cout << "\n\n";
   fs::create_directories(work);
   std::cout << "| model | instructions / inference | MACs | MAC / instruction | text | data | bss | arena | stack | "
-               "max abs error | outputs | argmax | energy (estimate) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|\n";
+               "static stack | max abs error | outputs | argmax | energy (estimate) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|\n";
   int failures = 0;
   std::vector<Result> results;
   for (const fs::path& dir : models) {
@@ -305,7 +359,8 @@ int main(int argc, char** argv) {
       const std::optional<double> energy = target.energy_uj(r.instructions);
       std::cout << "| " << r.model << " | " << r.instructions << " | " << r.macs << " | " << std::fixed << std::setprecision(3)
                 << (r.instructions ? static_cast<double>(r.macs) / static_cast<double>(r.instructions) : 0.0) << " | " << r.text
-                << " | " << r.data << " | " << r.bss << " | " << r.arena << " | " << r.stack << " | " << std::scientific
+                << " | " << r.data << " | " << r.bss << " | " << r.arena << " | " << r.stack << " | "
+                << (r.static_stack < 0 ? std::string("unbounded") : std::to_string(r.static_stack)) << " | " << std::scientific
                 << std::setprecision(2) << r.max_error << std::defaultfloat << " | " << (r.outputs_ok ? "match" : "MISMATCH")
                 << " | " << (r.argmax_ok ? "equal" : "DIFFERS") << " | "
                 << (energy ? std::to_string(static_cast<int64_t>(*energy + 0.5)) + " uJ" : std::string("-")) << " |\n";
