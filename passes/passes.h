@@ -13,6 +13,7 @@ void eliminate_dead_nodes(Graph& graph, PassContext& context);
 void eliminate_common_subexpressions(Graph& graph, PassContext& context);
 void cancel_transposes(Graph& graph, PassContext& context);
 void matmul_to_gemm(Graph& graph, PassContext& context);
+void fuse_log_softmax(Graph& graph, PassContext& context);
 void fold_channel_affine(Graph& graph, PassContext& context);
 void fold_padding(Graph& graph, PassContext& context);
 void fuse_activations(Graph& graph, PassContext& context);

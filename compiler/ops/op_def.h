@@ -88,6 +88,9 @@ struct OpDef {
   // For convolutions and matrix products: the multiply-accumulates one run of the node does
   // (reports and MACs-per-instruction benchmarks). Ops without it count 0.
   int64_t (*multiply_accumulates)(const Node&) = nullptr;
+  // An op computing the log of this op's output directly, with the same attributes
+  // (Softmax -> LogSoftmax): fuse_log_softmax turns Log(this) into it.
+  const OpDef* log_form = nullptr;
 };
 
 // The runtime-min form of a node's fused activation (kind none when it has none).

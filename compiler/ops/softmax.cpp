@@ -140,8 +140,9 @@ Node* quantized_softmax(Graph& graph, const Node& node, const QdqPattern& patter
 
 }  // namespace
 
+extern const OpDef kLogSoftmax;
 extern const OpDef kSoftmax = {"",      "Softmax", make_attrs<SoftmaxAttrs>, infer, lower<Kind::Softmax>, {}, nullptr, nullptr, nullptr,
-                               nullptr, nullptr, nullptr, nullptr, quantized_softmax};
+                               nullptr, nullptr, nullptr, nullptr, quantized_softmax, nullptr, &kLogSoftmax};
 extern const OpDef kLogSoftmax = {"", "LogSoftmax", make_attrs<SoftmaxAttrs>, infer, lower<Kind::LogSoftmax>, {}};
 extern const OpDef kHardmax = {"", "Hardmax", make_attrs<SoftmaxAttrs>, infer, lower<Kind::Hardmax>, {}};
 

@@ -380,3 +380,25 @@ TEST_CASE("matmul_to_gemm lets fold_channel_affine fold a bias Add into the prod
   CHECK(graph->nodes()[0]->inputs[2]->constant->data<float>()[2] == 2.0f);
   check_close_numbers(*before, *graph);
 }
+
+TEST_CASE("fuse_log_softmax turns Log(Softmax) into LogSoftmax, and not when the Softmax is read elsewhere") {
+  for (int opset : {11, 13}) {
+    INFO("opset " << opset);
+    ModelBuilder m(opset);
+    m.input("x", {2, 3, 5});
+    ModelBuilder::attr_int(m.node("Softmax", {"x"}, {"p"}), "axis", 1);
+    m.node("Log", {"p"}, {"y"});
+    m.node("Softmax", {"x"}, {"q"});  // also an output: must stay
+    m.node("Log", {"q"}, {"z"});
+    m.output("y", {2, 3, 5});
+    m.output("z", {2, 3, 5});
+    m.output("q", {2, 3, 5});
+    auto graph = m.import();
+    auto before = graph->clone();
+    run_pass(*graph, "fuse_log_softmax");
+    CHECK(count_op(*graph, "LogSoftmax") == 1);
+    CHECK(count_op(*graph, "Softmax") == 1);
+    CHECK(count_op(*graph, "Log") == 1);
+    check_close_numbers(*before, *graph);
+  }
+}
