@@ -1,7 +1,9 @@
 // Folds a constant Pad (OpDef::as_constant_padding) into the op reading it when that op pads
-// its input itself (OpDef::absorb_input_padding: Conv with zero padding of spatial axes) and
-// nothing else reads the padded tensor. Correct because Conv treats its pads as zeros around
-// the input, exactly what the Pad node wrote; the padded tensor is no longer materialised.
+// its input itself (OpDef::absorb_input_padding: Conv with zero padding of spatial axes;
+// AveragePool without padding of its own, which then counts the pads) and nothing else reads
+// the padded tensor. Correct because Conv treats its pads as zeros around the input, and
+// AveragePool with count_include_pad=1 averages them as zeros, exactly what the Pad node wrote;
+// the padded tensor is no longer materialised.
 #include "compiler/ops/op_def.h"
 #include "passes/passes.h"
 #include "passes/rewrite.h"

@@ -359,12 +359,35 @@ Node* quantized_average(Graph& graph, const Node& node, const QdqPattern& patter
   return q;
 }
 
+// Zero padding of the spatial axes folds into an AveragePool that pads nothing itself (and
+// does not round its output size up): the Pad's zeros were ordinary elements of every window,
+// which is what count_include_pad=1 counts.
+bool absorb_average_padding(Node& node, const std::vector<int64_t>& pads, double value) {
+  auto& a = node.attrs_as<AveragePoolAttrs>();
+  const int rank = node.inputs[0]->shape.rank();
+  if (value != 0.0 || a.auto_pad != AutoPad::NotSet || a.ceil_mode != 0 || static_cast<int>(pads.size()) != 2 * rank) return false;
+  for (int64_t own : a.pads)
+    if (own != 0) return false;
+  for (int d = 0; d < rank; ++d) {
+    const int64_t begin = pads[static_cast<size_t>(d)], end = pads[static_cast<size_t>(d + rank)];
+    if (begin < 0 || end < 0 || (d < 2 && (begin != 0 || end != 0))) return false;
+  }
+  const int spatial = rank - 2;
+  a.pads.assign(static_cast<size_t>(2 * spatial), 0);
+  for (int d = 0; d < spatial; ++d) {
+    a.pads[static_cast<size_t>(d)] = pads[static_cast<size_t>(d + 2)];
+    a.pads[static_cast<size_t>(d + spatial)] = pads[static_cast<size_t>(d + 2 + rank)];
+  }
+  a.count_include_pad = 1;
+  return true;
+}
+
 }  // namespace
 
 extern const OpDef kMaxUnpool = {"", "MaxUnpool", make_attrs<UnpoolAttrs>, infer_max_unpool, lower_max_unpool, {}};
 extern const OpDef kMaxPool = {"", "MaxPool", make_attrs<MaxPoolAttrs>, infer<Kind::Max>, lower<Kind::Max>, kSelectsElements};
 extern const OpDef kAveragePool = {"",      "AveragePool", make_attrs<AveragePoolAttrs>, infer<Kind::Average>,
-                                   lower<Kind::Average>, {}, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                   lower<Kind::Average>, {}, nullptr, nullptr, nullptr, nullptr, absorb_average_padding, nullptr, nullptr,
                                    quantized_average<false>};
 extern const OpDef kLpPool = {"", "LpPool", make_attrs<LpPoolAttrs>, infer<Kind::Lp>, lower<Kind::Lp>, {}};
 extern const OpDef kGlobalMaxPool = {"", "GlobalMaxPool", make_attrs<NoAttrs>, infer_global<Kind::Max>,

@@ -335,6 +335,30 @@ TEST_CASE("fold_padding folds a zero Pad into the Conv after it, not a non-zero 
   }
 }
 
+TEST_CASE("fold_padding folds a zero Pad into an AveragePool that pads nothing itself") {
+  for (bool own_pads : {false, true}) {
+    ModelBuilder m;
+    m.input("x", {1, 2, 5, 6});
+    m.initializer_i64("pads", {8}, {0, 0, 1, 2, 0, 0, 2, 1});
+    m.node("Pad", {"x", "pads"}, {"padded"});
+    auto& pool = m.node("AveragePool", {"padded"}, {"y"});
+    ModelBuilder::attr_ints(pool, "kernel_shape", {3, 3});
+    if (own_pads) ModelBuilder::attr_ints(pool, "pads", {1, 1, 1, 1});  // mixing two paddings: left alone
+    m.output("y", own_pads ? std::vector<int64_t>{1, 2, 8, 9} : std::vector<int64_t>{1, 2, 6, 7});
+    auto graph = m.import();
+    auto before = graph->clone();
+    run_pass(*graph, "fold_padding");
+    if (own_pads) {
+      CHECK(count_op(*graph, "Pad") == 1);
+      continue;
+    }
+    REQUIRE(graph->nodes().size() == 1);
+    CHECK(graph->nodes()[0]->inputs[0]->name == "x");
+    CHECK(graph->nodes()[0]->op_name() == "AveragePool");
+    check_close_numbers(*before, *graph);  // the zeros are still averaged in
+  }
+}
+
 TEST_CASE("cancel_transposes removes pairs that undo each other, keeps the rest") {
   ModelBuilder m;
   m.input("x", {2, 3, 4});
