@@ -14,6 +14,7 @@ void eliminate_common_subexpressions(Graph& graph, PassContext& context);
 void cancel_transposes(Graph& graph, PassContext& context);
 void matmul_to_gemm(Graph& graph, PassContext& context);
 void fuse_log_softmax(Graph& graph, PassContext& context);
+void fold_transpose_flags(Graph& graph, PassContext& context);
 void fold_channel_affine(Graph& graph, PassContext& context);
 void fold_padding(Graph& graph, PassContext& context);
 void fuse_activations(Graph& graph, PassContext& context);

@@ -17,6 +17,7 @@ const std::vector<Pass>& default_pipeline() {
        eliminate_common_subexpressions, true},
       {"cancel_transposes", "remove Transpose pairs that undo each other and identity Transposes", cancel_transposes, true},
       {"matmul_to_gemm", "turn a 2-D MatMul followed by a bias Add into a Gemm", matmul_to_gemm, true},
+      {"fold_transpose_flags", "fold a Transpose into the transA/transB flag of the Gemm reading it", fold_transpose_flags, true},
       {"fuse_log_softmax", "turn Log(Softmax(x)) into LogSoftmax(x)", fuse_log_softmax, true},
       {"fold_channel_affine", "fold BatchNormalization and per-channel Mul/Add into Conv/Gemm weights", fold_channel_affine, true},
       {"fold_padding", "fold constant zero Pad into the Conv reading it", fold_padding, true},

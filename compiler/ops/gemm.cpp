@@ -117,9 +117,19 @@ Node* quantized_form(Graph& graph, const Node& node, const QdqPattern& pattern, 
   return q;
 }
 
+// A 2-D transpose of A or B is what transA / transB mean: flip the flag, read the input as is.
+bool absorb_input_permutation(Node& node, size_t input, const std::vector<int64_t>& perm) {
+  if (input > 1 || perm != std::vector<int64_t>{1, 0}) return false;
+  auto& a = node.attrs_as<GemmAttrs>();
+  int64_t& flag = input == 0 ? a.trans_a : a.trans_b;
+  flag = flag ? 0 : 1;
+  return true;
+}
+
 }  // namespace
 
 extern const OpDef kGemm = {"", "Gemm", make_attrs<GemmAttrs>, infer, lower, {false, false, false, true}, nullptr, nullptr,
-                            absorb_channel_affine, nullptr, nullptr, nullptr, nullptr, quantized_form, gemm_macs};
+                            absorb_channel_affine, nullptr, nullptr, nullptr, nullptr, quantized_form, gemm_macs, nullptr,
+                            absorb_input_permutation};
 
 }  // namespace mote::ops

@@ -91,6 +91,10 @@ struct OpDef {
   // An op computing the log of this op's output directly, with the same attributes
   // (Softmax -> LogSoftmax): fuse_log_softmax turns Log(this) into it.
   const OpDef* log_form = nullptr;
+  // For ops that can read input `input` permuted by `perm` themselves (Gemm's transA/transB):
+  // adjusts the node to read the unpermuted tensor instead and returns true, or changes
+  // nothing and returns false. fold_transpose_flags uses it.
+  bool (*absorb_input_permutation)(Node&, size_t input, const std::vector<int64_t>& perm) = nullptr;
 };
 
 // The runtime-min form of a node's fused activation (kind none when it has none).

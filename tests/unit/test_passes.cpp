@@ -5,6 +5,7 @@
 
 #include "compiler/eval/evaluator.h"
 #include "compiler/ops/conv.h"
+#include "compiler/ops/gemm.h"
 #include "compiler/ops/op_def.h"
 #include "passes/pipeline.h"
 #include "tests/unit/model_builder.h"
@@ -357,6 +358,32 @@ TEST_CASE("fold_padding folds a zero Pad into an AveragePool that pads nothing i
     CHECK(graph->nodes()[0]->op_name() == "AveragePool");
     check_close_numbers(*before, *graph);  // the zeros are still averaged in
   }
+}
+
+TEST_CASE("fold_transpose_flags turns a Transpose before a Gemm into its transA / transB flag") {
+  ModelBuilder m;
+  m.input("x", {4, 2});
+  m.input("w", {3, 4});
+  auto& ta = m.node("Transpose", {"x"}, {"xt"});  // 2x4
+  ModelBuilder::attr_ints(ta, "perm", {1, 0});
+  auto& tb = m.node("Transpose", {"w"}, {"wt"});  // 4x3
+  ModelBuilder::attr_ints(tb, "perm", {1, 0});
+  m.node("Gemm", {"xt", "wt"}, {"y"});
+  m.node("Relu", {"wt"}, {"r"});  // wt has a second reader: its Transpose stays
+  m.output("y", {2, 3});
+  m.output("r", {4, 3});
+  auto graph = m.import();
+  auto before = graph->clone();
+  run_pass(*graph, "fold_transpose_flags");
+  CHECK(count_op(*graph, "Transpose") == 1);
+  const Node* gemm = nullptr;
+  for (const auto& node : graph->nodes())
+    if (node->op_name() == "Gemm") gemm = node.get();
+  REQUIRE(gemm);
+  CHECK(gemm->inputs[0]->name == "x");
+  CHECK(gemm->attrs_as<ops::GemmAttrs>().trans_a == 1);
+  CHECK(gemm->attrs_as<ops::GemmAttrs>().trans_b == 0);
+  check_same_numbers(*before, *graph);
 }
 
 TEST_CASE("cancel_transposes removes pairs that undo each other, keeps the rest") {
