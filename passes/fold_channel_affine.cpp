@@ -1,6 +1,6 @@
 // Folds a per-channel affine op (inference BatchNormalization, Mul or Add by a per-channel
 // constant: OpDef::as_channel_affine) into the constant weights and bias of the op producing
-// its input (Conv, Gemm: OpDef::absorb_channel_affine), when nothing else reads the producer's
+// its input (Conv, ConvTranspose, Gemm: OpDef::absorb_channel_affine), when nothing else reads the producer's
 // output and the producer applies no activation yet. Correct because those producers are
 // linear per output channel: s * (W x + b) + t = (s W) x + (s b + t). The folded constants are
 // computed in double and rounded once, so results match to float rounding, not bit for bit.

@@ -107,6 +107,39 @@ std::vector<KernelCall> lower(LowerContext& c) {
   })};
 }
 
+// A per-output-channel affine map after the op folds into its weights and bias: the weights
+// are [C, M/group, k...] and output channel m = g * (M/group) + j takes w[c][j] for the input
+// channels c of group g, so every such weight is scaled by s[m].
+bool absorb_channel_affine(Graph& graph, Node& node, const ChannelAffine& affine) {
+  Value* weights = node.inputs[1];
+  Value* bias = node.input(2);
+  if (!weights->is_constant() || weights->dtype != DType::Float32 || (bias && (!bias->is_constant() || bias->dtype != DType::Float32)))
+    return false;
+  const int64_t groups = node.attrs_as<ConvTransposeAttrs>().group, in_channels = weights->shape[0];
+  const int64_t per_group_out = weights->shape[1], out_channels = per_group_out * groups;
+  const int64_t taps = weights->shape.numel() / std::max<int64_t>(in_channels * per_group_out, 1);
+  auto at = [](const std::vector<double>& v, int64_t c) { return v.size() == 1 ? v[0] : v[static_cast<size_t>(c)]; };
+  Tensor new_weights(DType::Float32, weights->shape), new_bias(DType::Float32, Shape{out_channels});
+  const float* w = weights->constant->data<float>();
+  for (int64_t c = 0; c < in_channels; ++c)
+    for (int64_t j = 0; j < per_group_out; ++j) {
+      const double s = at(affine.scale, c / (in_channels / groups) * per_group_out + j);
+      for (int64_t t = 0; t < taps; ++t) {
+        const int64_t index = (c * per_group_out + j) * taps + t;
+        new_weights.data<float>()[index] = static_cast<float>(static_cast<double>(w[index]) * s);
+      }
+    }
+  for (int64_t m = 0; m < out_channels; ++m) {
+    const double b = bias ? static_cast<double>(bias->constant->data<float>()[m]) : 0.0;
+    new_bias.data<float>()[m] = static_cast<float>(b * at(affine.scale, m) + at(affine.shift, m));
+  }
+  node.inputs[1] = graph.add_constant(weights->name + "_folded", std::make_shared<const Tensor>(std::move(new_weights)));
+  node.inputs.resize(3, nullptr);
+  node.inputs[2] = graph.add_constant(bias ? bias->name + "_folded" : node.label() + "_bias",
+                                      std::make_shared<const Tensor>(std::move(new_bias)));
+  return true;
+}
+
 // Each input element scatters into M/group x kernel outputs, one MAC each.
 int64_t conv_transpose_macs(const Node& node) {
   const Shape& w = node.inputs[1]->shape;  // [C, M/group, k...]
@@ -116,7 +149,7 @@ int64_t conv_transpose_macs(const Node& node) {
 }  // namespace
 
 extern const OpDef kConvTranspose = {"", "ConvTranspose", make_attrs<ConvTransposeAttrs>, infer, lower,
-                                      {false, false, false, true}, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                      {false, false, false, true}, nullptr, nullptr, absorb_channel_affine, nullptr, nullptr,
                                       nullptr, nullptr, nullptr, conv_transpose_macs};
 
 }  // namespace mote::ops

@@ -360,6 +360,28 @@ TEST_CASE("fold_padding folds a zero Pad into an AveragePool that pads nothing i
   }
 }
 
+TEST_CASE("fold_channel_affine folds BatchNormalization into a grouped ConvTranspose") {
+  ModelBuilder m;
+  m.input("x", {1, 4, 3, 3});
+  m.initializer("w", {4, 3, 2, 2}, test::random_floats(48, 5));  // 2 groups of 2 inputs -> 6 outputs
+  m.initializer("b", {6}, test::random_floats(6, 6));
+  m.initializer("scale", {6}, {0.5f, 2.0f, -1.0f, 1.5f, 0.25f, 3.0f});
+  m.initializer("shift", {6}, {0.1f, -0.2f, 0.3f, 0.0f, 1.0f, -1.0f});
+  m.initializer("mean", {6}, {0.0f, 1.0f, -1.0f, 0.5f, 0.2f, 0.0f});
+  m.initializer("var", {6}, {1.0f, 0.5f, 2.0f, 1.0f, 4.0f, 0.25f});
+  auto& deconv = m.node("ConvTranspose", {"x", "w", "b"}, {"d"});
+  ModelBuilder::attr_int(deconv, "group", 2);
+  ModelBuilder::attr_ints(deconv, "strides", {2, 2});
+  m.node("BatchNormalization", {"d", "scale", "shift", "mean", "var"}, {"y"});
+  m.output("y", {1, 6, 6, 6});
+  auto graph = m.import();
+  auto before = graph->clone();
+  run_pass(*graph, "fold_channel_affine");
+  CHECK(count_op(*graph, "BatchNormalization") == 0);
+  CHECK(count_op(*graph, "ConvTranspose") == 1);
+  check_close_numbers(*before, *graph);
+}
+
 TEST_CASE("fold_transpose_flags turns a Transpose before a Gemm into its transA / transB flag") {
   ModelBuilder m;
   m.input("x", {4, 2});
