@@ -1,6 +1,7 @@
 // <name>.h: the C API. One run function with a pointer per graph input and output, and
 // macros for every shape, element count and the arena size.
 #include "codegen/emitters.h"
+#include "compiler/ir/literals.h"
 
 namespace mote {
 
@@ -29,6 +30,11 @@ std::string describe_tensor(const std::string& role, size_t index, const Value* 
   out += "#define " + macro + "_SHAPE " + shape_list(v->shape) + "\n";
   out += "#define " + macro + "_ELEMENTS " + std::to_string(v->shape.numel()) + "\n";
   out += "#define " + macro + "_BYTES " + std::to_string(v->byte_size()) + "\n";
+  if (v->quant && v->quant->scale.size() == 1 && v->quant->zero_point.size() == 1) {  // --io int8
+    out += "/* real value = " + macro + "_SCALE * (q - " + macro + "_ZERO_POINT) */\n";
+    out += "#define " + macro + "_SCALE " + float_literal(v->quant->scale[0]) + "\n";
+    out += "#define " + macro + "_ZERO_POINT " + std::to_string(v->quant->zero_point[0]) + "\n";
+  }
   return out;
 }
 

@@ -18,6 +18,7 @@ void fold_transpose_flags(Graph& graph, PassContext& context);
 void fold_channel_affine(Graph& graph, PassContext& context);
 void fold_padding(Graph& graph, PassContext& context);
 void fuse_activations(Graph& graph, PassContext& context);
+void quantized_io(Graph& graph, PassContext& context);
 void lower_kernels(Graph& graph, PassContext& context);
 void schedule(Graph& graph, PassContext& context);
 void plan_memory(Graph& graph, PassContext& context);

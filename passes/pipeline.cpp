@@ -22,6 +22,7 @@ const std::vector<Pass>& default_pipeline() {
       {"fold_channel_affine", "fold BatchNormalization and per-channel Mul/Add into Conv/Gemm weights", fold_channel_affine, true},
       {"fold_padding", "fold constant zero Pad into the Conv reading it", fold_padding, true},
       {"fuse_activations", "apply Relu/Clip/Sigmoid/... in the producing Conv/Gemm's store", fuse_activations, true},
+      {"quantized_io", "with --io int8: take and return the 8-bit tensors instead of float", quantized_io, false},
       {"verify_optimized", "check the IR again after the rewrites", verify_graph, false},
       {"lower_kernels", "choose the runtime-min kernel call(s) for each node", lower_kernels, false},
       {"schedule", "order the nodes for the smallest peak of live memory", schedule, true},

@@ -30,6 +30,7 @@ struct CompileArgs {
   bool no_alias = false;
   bool no_in_place = false;
   bool io_in_arena = false;
+  std::string io = "float";
   std::string target;
   std::string max_ram;
   std::string max_flash;
@@ -66,6 +67,7 @@ CompileOptions make_options(const CompileArgs& args) {
   options.passes.alias_views = !args.no_alias;
   options.passes.in_place = !args.no_in_place;
   options.passes.io_in_arena = args.io_in_arena;
+  options.passes.int8_io = args.io == "int8";
   bind_input_options(options.import, args.input_shapes, args.const_inputs);
   if (!args.quantize.empty()) {
     if (args.quantize != "int8") throw UserError(ErrorKind::Usage, "--quantize supports int8, not '" + args.quantize + "'");
@@ -156,6 +158,10 @@ Command add_compile_command(CLI::App& app) {
   compile->add_flag("--io-in-arena", args->io_in_arena,
                     "inputs and outputs live in the arena (NAME_input(i) / NAME_output(i) give their addresses); "
                     "NAME_run takes no tensor pointers");
+  compile->add_option("--io", args->io,
+                      "float (default) or int8: with int8 the run function takes and returns the quantized tensors; "
+                      "their scale and zero point are in the header")
+      ->check(CLI::IsMember({"float", "int8"}));
   compile->add_flag("--no-alias", args->no_alias, "give views, slices and concat inputs their own memory (for comparison)");
   compile->add_flag("--no-in-place", args->no_in_place, "never let an op overwrite its input (for comparison)");
   compile->add_flag("--memory-table", args->memory_table, "print every arena tensor with its offset, size and lifetime");

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Compile-only targets: the generated code of an int8 and a float model builds warning-free for
-# every Arm core without an emulated board, with the flags of its targets/<core>/target.txt.
+# every Arm core without an emulated board, with the flags of its targets/<core>/target.txt; and
+# the int8 model with --io int8 (int8 in and out) for those and the Cortex-M4.
 # Usage: compile_targets.sh MOTE SOURCE_DIR WORK_DIR
 set -eu
 mote=$1
@@ -8,16 +9,20 @@ source_dir=$2
 work=$3
 rm -rf "$work"
 mkdir -p "$work"
-for model in mlperf-tiny/kws_int8_qdq mlperf-tiny/ad_float; do
-  out="$work/$(basename "$model")"
-  "$mote" compile "$source_dir/samples/$model/model.onnx" -o "$out" --name model -q
-  for core in cortex-m0plus cortex-m33 cortex-m55; do
+for variant in mlperf-tiny/kws_int8_qdq mlperf-tiny/ad_float mlperf-tiny/kws_int8_qdq:int8; do
+  model=${variant%%:*}
+  io=float
+  cores="cortex-m0plus cortex-m33 cortex-m55"
+  case $variant in *:int8) io=int8 cores="$cores cortex-m4" ;; esac
+  out="$work/$(basename "$model")-$io"
+  "$mote" compile "$source_dir/samples/$model/model.onnx" -o "$out" --name model -q --io "$io"
+  for core in $cores; do
     flags=$(sed -n 's/^flags: //p' "$source_dir/targets/$core/target.txt")
     for unit in model.cpp model_weights.cpp; do
       # shellcheck disable=SC2086  # the flags are a list
       arm-none-eabi-g++ -std=c++17 $flags -O2 -fno-exceptions -fno-rtti -Wall -Wextra -Werror -I "$out" -c "$out/$unit" \
         -o "$out/$core-$unit.o"
     done
-    echo "$model: compiles for $core ($flags)"
+    echo "$model (--io $io): compiles for $core ($flags)"
   done
 done

@@ -2,6 +2,7 @@
 // integer form from fuse_qdq, the sample-data readers, and the digits sample's accuracy.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -9,6 +10,7 @@
 #include "compiler/driver/sample_data.h"
 #include "compiler/eval/evaluator.h"
 #include "compiler/ops/op_def.h"
+#include "frontend/onnx/tensor_proto.h"
 #include "model_builder.h"
 #include "passes/passes.h"
 #include "passes/quantize.h"
@@ -244,5 +246,55 @@ TEST_CASE("MLPerf Tiny float models quantize to int8: held-out SQNR >= 15 dB, at
     if (float_model.code.arena_bytes > 4096)  // ad's arena holds the int8 copy of its float input
       CHECK(int8_model.code.arena_bytes * 10 <= float_model.code.arena_bytes * 4);
     CHECK(int8_model.code.weights_bytes * 100 <= float_model.code.weights_bytes * 36);
+  }
+}
+
+TEST_CASE("int8 I/O (--io int8): the run function takes and returns the quantized tensors, with the same results") {
+  CompileOptions float_io;
+  float_io.model = std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/kws_int8_qdq/model.onnx";
+  CompileOptions int8_io = float_io;
+  int8_io.passes.int8_io = true;
+  const CompileResult f = compile_model(float_io);
+  const CompileResult q = compile_model(int8_io);
+  REQUIRE(q.graph->inputs.size() == 1);
+  REQUIRE(q.graph->outputs.size() == 1);
+  const Value& in = *q.graph->inputs[0];
+  const Value& out = *q.graph->outputs[0];
+  CHECK(in.dtype == DType::Int8);
+  CHECK(out.dtype == DType::Int8);
+  CHECK(in.name == f.graph->inputs[0]->name);
+  REQUIRE(in.quant);
+  REQUIRE(out.quant);
+  CHECK(q.graph->memory.io_bytes * 4 < f.graph->memory.io_bytes + 16);  // a quarter of the I/O bytes (plus rounding)
+  const std::string header = q.code.files[0].contents;
+  CHECK(header.find("_INPUT_SCALE ") != std::string::npos);
+  CHECK(header.find("_OUTPUT_ZERO_POINT -128") != std::string::npos);
+  CHECK(header.find("(const int8_t* input, int8_t* output)") != std::string::npos);
+  for (int set = 0; set < 3; ++set) {
+    const Tensor x = onnx_frontend::read_tensor_file(std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/kws_int8_qdq/test_data_set_" +
+                                                     std::to_string(set) + "/input_0.pb");
+    // What QuantizeLinear does at the edge, done by the caller.
+    Tensor xq(DType::Int8, x.shape());
+    for (int64_t i = 0; i < x.numel(); ++i)
+      xq.data<int8_t>()[i] = static_cast<int8_t>(std::clamp<double>(
+          std::nearbyint(static_cast<double>(x.data<float>()[i]) / in.quant->scale[0]) + in.quant->zero_point[0], -128, 127));
+    const Tensor y = evaluate_graph(*f.graph, {x})[0];
+    const Tensor yq = evaluate_graph(*q.graph, {xq})[0];
+    for (int64_t i = 0; i < y.numel(); ++i)
+      CHECK(y.data<float>()[i] == out.quant->scale[0] * static_cast<float>(yq.data<int8_t>()[i] - out.quant->zero_point[0]));
+  }
+}
+
+TEST_CASE("int8 I/O (--io int8) names every input and output it cannot make 8-bit") {
+  CompileOptions options;
+  options.model = std::string(MOTE_SOURCE_DIR) + "/samples/digits_cnn/model.onnx";  // a float model
+  options.passes.int8_io = true;
+  try {
+    compile_model(options);
+    FAIL("a float model compiled with --io int8");
+  } catch (const UserError& e) {
+    CHECK(e.exit_code() == kExitUnsupported);
+    CHECK(std::string(e.what()).find("graph input 'image'") != std::string::npos);
+    CHECK(std::string(e.what()).find("graph output 'logits'") != std::string::npos);
   }
 }
