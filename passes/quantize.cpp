@@ -186,7 +186,14 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
   // Calibration: ranges, then (for the percentile observer) histograms of magnitudes.
   std::unordered_map<const Value*, Observed> observed;
   for (Value* v : targets) observed[v];
-  for (const auto& sample : samples)
+  const int rounds = options.observer != QuantizeOptions::Observer::MinMax ? 3 : 2;  // ranges, [histograms], report
+  const int steps = rounds * static_cast<int>(samples.size());
+  int step = 0;
+  auto progressed = [&] {
+    if (options.progress) options.progress(++step, steps);
+  };
+  for (const auto& sample : samples) {
+    progressed();
     evaluate_graph(graph, sample, [&](const Value& v, const Tensor& t) {
       auto it = observed.find(&v);
       if (it == observed.end()) return;
@@ -195,9 +202,11 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
         if (std::isfinite(x)) it->second.lo = std::min(it->second.lo, x), it->second.hi = std::max(it->second.hi, x);
       }
     });
+  }
   if (options.observer != QuantizeOptions::Observer::MinMax) {
     for (auto& [v, o] : observed) o.histogram.assign(kHistogramBins, 0.0);
-    for (const auto& sample : samples)
+    for (const auto& sample : samples) {
+      progressed();
       evaluate_graph(graph, sample, [&](const Value& v, const Tensor& t) {
         auto it = observed.find(&v);
         if (it == observed.end() || !(it->second.magnitude() > 0)) return;
@@ -207,6 +216,7 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
           if (std::isfinite(x)) it->second.histogram[static_cast<size_t>(std::min<double>(x / width, kHistogramBins - 1))] += 1;
         }
       });
+    }
   }
   std::unique_ptr<Graph> reference = graph.clone();
   QuantizeReport report;
@@ -252,6 +262,7 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
   std::map<std::string, std::string> float_name_of;  // int8 value name -> float value name
   for (const auto& [name, entry] : integer_of) float_name_of[entry.first] = name;
   for (const auto& sample : samples) {
+    progressed();
     std::map<std::string, Tensor> float_values;
     const std::vector<Tensor> want = evaluate_graph(*reference, sample, [&](const Value& v, const Tensor& t) {
       if (integer_of.count(v.name)) float_values.emplace(v.name, t);

@@ -6,6 +6,7 @@
 // DequantizeLinear and QuantizeLinear.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ struct QuantizeOptions {
   Observer observer = Observer::MinMax;
   double percentile = 99.99;        // Percentile: the share of values the range keeps
   std::set<std::string> keep_float;  // node names whose outputs stay float
+  // Called after each evaluated sample with (step, steps) over the whole calibration (ranges,
+  // histograms, error report), for a progress display; may be empty.
+  std::function<void(int, int)> progress;
 };
 
 // Signal-to-quantization-noise ratio of one tensor, float model against int8 model.

@@ -7,6 +7,8 @@
 #include <iostream>
 #include <memory>
 
+#include <unistd.h>
+
 #include "compiler/cli/command.h"
 #include "compiler/driver/compile.h"
 #include "compiler/driver/report.h"
@@ -77,6 +79,10 @@ CompileOptions make_options(const CompileArgs& args) {
     options.quantize.observer = args.observer == "percentile" ? QuantizeOptions::Observer::Percentile : QuantizeOptions::Observer::MinMax;
     options.quantize.percentile = args.percentile;
     options.quantize.keep_float.insert(args.keep_float.begin(), args.keep_float.end());
+    if (!args.quiet && isatty(STDERR_FILENO))  // a progress line only where someone watches it
+      options.quantize.progress = [](int step, int steps) {
+        std::cerr << "\rmote: calibrating " << step << "/" << steps << (step == steps ? "\n" : "") << std::flush;
+      };
   } else if (!args.calibration.empty()) {
     throw UserError(ErrorKind::Usage, "--calibration is only used with --quantize int8");
   }
@@ -120,7 +126,6 @@ void write_report(const std::string& path, const std::string& contents) {
 int run_compile(const CompileArgs& args) {
   auto start = std::chrono::steady_clock::now();
   const CompileOptions options = make_options(args);
-  if (!args.quiet && options.quantize_int8) std::cerr << "mote: calibrating on " << args.calibration << " ...\n";
   CompileResult result = compile_model(options);
   write_generated(result.code, args.output);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
