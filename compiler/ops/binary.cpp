@@ -11,6 +11,7 @@
 namespace mote::ops {
 
 extern const OpDef kQLinearAdd;
+extern const OpDef kQLinearMul;
 namespace {
 
 // How input B lines up with A. From opset 7 that is numpy broadcasting, so B as is; before,
@@ -227,15 +228,16 @@ bool as_channel_affine(const Node& node, ChannelAffine& affine) {
   return true;
 }
 
-// Add (numpy broadcasting) of two dequantized 8-bit tensors of the output's type becomes
-// com.microsoft.QLinearAdd.
-Node* quantized_add(Graph& graph, const Node& node, const QdqPattern& pattern, const Node* before) {
+// Add or Mul (numpy broadcasting) of two dequantized 8-bit tensors of the output's type becomes
+// com.microsoft.QLinearAdd or QLinearMul.
+template <const OpDef* kIntegerForm>
+Node* quantized_binary(Graph& graph, const Node& node, const QdqPattern& pattern, const Node* before) {
   const auto& a = pattern.inputs[0];
   const auto& b = pattern.inputs[1];
   if (node.opset < 7 || !per_tensor_8bit(a) || !per_tensor_8bit(b) || a->integer->dtype != b->integer->dtype ||
       pattern.output.integer->dtype != a->integer->dtype)
     return nullptr;
-  Node* q = graph.add_node(&kQLinearAdd, node.name, nullptr,
+  Node* q = graph.add_node(kIntegerForm, node.name, nullptr,
                            {a->integer, a->scale, zero_point_or_zero(graph, *a), b->integer, b->scale, zero_point_or_zero(graph, *b),
                             pattern.output.scale, zero_point_or_zero(graph, pattern.output)},
                            {pattern.output.integer}, 1, before);
@@ -265,8 +267,8 @@ Node* quantized_add(Graph& graph, const Node& node, const QdqPattern& pattern, c
                                 nullptr,                                                              \
                                 nullptr,                                                              \
                                 quantized};
-MOTE_AFFINE_BINARY(Add, false, quantized_add)
-MOTE_AFFINE_BINARY(Mul, true, nullptr)
+MOTE_AFFINE_BINARY(Add, false, quantized_binary<&kQLinearAdd>)
+MOTE_AFFINE_BINARY(Mul, true, quantized_binary<&kQLinearMul>)
 #undef MOTE_AFFINE_BINARY
 MOTE_BINARY(Sub, NumericTypes)
 MOTE_BINARY(Div, NumericTypes)

@@ -37,7 +37,7 @@
   X(QuantizeLinear) X(DequantizeLinear) X(ConvInteger) X(MatMulInteger) X(QLinearConv)          \
   X(QLinearMatMul)                                                                              \
   /* com.microsoft integer ops (qlinear*.cpp, pool.cpp, softmax.cpp) and mote.Lookup */          \
-  X(QGemm) X(QLinearAdd) X(QLinearAveragePool) X(QLinearGlobalAveragePool) X(QLinearSoftmax)    \
+  X(QGemm) X(QLinearAdd) X(QLinearMul) X(QLinearAveragePool) X(QLinearGlobalAveragePool) X(QLinearSoftmax)    \
   X(QLinearSigmoid) X(QLinearLeakyRelu) X(Lookup)                                               \
   /* signal processing, sampling, linear algebra, text */                                       \
   X(DFT) X(STFT) X(MelWeightMatrix) X(GridSample) X(RoiAlign) X(Det) X(Einsum) X(MaxUnpool)     \

@@ -402,6 +402,33 @@ void qadd(const QAddParams& p, const Q* MOTE_RESTRICT a, const Q* MOTE_RESTRICT 
   });
 }
 
+// TFLite's int8 MUL: y = requantize((a - a_zero) * (b - b_zero)) + y_zero, clamped.
+struct QMulParams {
+  BroadcastParams broadcast;
+  int32_t a_zero, b_zero, y_zero;
+  int32_t multiplier, shift;
+  int32_t act_min, act_max;
+  template <class F>
+  void each(F& f) const {
+    f("broadcast", broadcast);
+    f("a_zero", a_zero);
+    f("b_zero", b_zero);
+    f("y_zero", y_zero);
+    f("multiplier", multiplier);
+    f("shift", shift);
+    f("act_min", act_min);
+    f("act_max", act_max);
+  }
+};
+
+template <class Q>
+void qmul(const QMulParams& p, const Q* MOTE_RESTRICT a, const Q* MOTE_RESTRICT b, Q* MOTE_RESTRICT y) {
+  for_each_broadcast(p.broadcast, [&](int32_t o, int32_t ia, int32_t ib, int32_t) {
+    const int32_t product = (static_cast<int32_t>(a[ia]) - p.a_zero) * (static_cast<int32_t>(b[ib]) - p.b_zero);
+    y[o] = requantize_output<Q>(product, p.multiplier, p.shift, p.y_zero, p.act_min, p.act_max);
+  });
+}
+
 // Quantized average pooling over the taps inside the input. With equal input and output
 // quantization (`same_quantization`) the sum of raw values is divided with rounding half away
 // from zero, as TFLite Micro does; otherwise the zero-point-corrected sum is rescaled by

@@ -1,7 +1,7 @@
-// com.microsoft.QLinearAdd (ONNX Runtime's quantized Add, and what fuse_qdq makes of a
-// quantized Add): A, A_scale, A_zero_point, B, B_scale, B_zero_point, C_scale, C_zero_point,
-// numpy broadcasting. Integer-only, computed as TFLite's int8 ADD (see mote::qadd) so results
-// match TFLite Micro bit for bit.
+// com.microsoft.QLinearAdd and QLinearMul (ONNX Runtime's quantized Add and Mul, and what
+// fuse_qdq makes of quantized ones): A, A_scale, A_zero_point, B, B_scale, B_zero_point,
+// C_scale, C_zero_point, numpy broadcasting; one shape rule for both. Integer-only, computed as
+// TFLite's int8 ADD and MUL (mote::qadd, mote::qmul) so results match TFLite Micro bit for bit.
 #include <algorithm>
 
 #include "compiler/ops/broadcast.h"
@@ -38,7 +38,7 @@ void infer(InferContext& c) {
   c.set_output(0, c.dtype(kA), out);
 }
 
-std::vector<KernelCall> lower(LowerContext& c) {
+std::vector<KernelCall> lower_add(LowerContext& c) {
   QAddParams p{};
   p.broadcast = make_broadcast_params(c.output(0).shape, {c.input(kA).shape, c.input(kB).shape});
   p.a_zero = scalar_zero(c.known_input(kAZero));
@@ -60,8 +60,28 @@ std::vector<KernelCall> lower(LowerContext& c) {
   })};
 }
 
+// TFLite's MUL: (a - a_zero) (b - b_zero) requantized by a_scale b_scale / y_scale.
+std::vector<KernelCall> lower_mul(LowerContext& c) {
+  QMulParams p{};
+  p.broadcast = make_broadcast_params(c.output(0).shape, {c.input(kA).shape, c.input(kB).shape});
+  p.a_zero = scalar_zero(c.known_input(kAZero));
+  p.b_zero = scalar_zero(c.known_input(kBZero));
+  p.y_zero = scalar_zero(c.known_input(kCZero));
+  const double y_scale = scalar_scale(c.constant_input(kCScale));
+  quantize_multiplier(static_cast<double>(scalar_scale(c.constant_input(kAScale))) * scalar_scale(c.constant_input(kBScale)) / y_scale,
+                      p.multiplier, p.shift);
+  return {dispatch_in<QuantTypes>(c.input(kA).dtype, [&](auto tag) {
+    using Q = typename decltype(tag)::type;
+    const auto [lo, hi] = std::pair<int32_t, int32_t>{numeric_limits<Q>::lowest(), numeric_limits<Q>::max()};
+    std::tie(p.act_min, p.act_max) = quantized_activation_range(c.node().activation, static_cast<float>(y_scale), p.y_zero, lo, hi);
+    return bind_kernel("mote/quantized.h", "mote::qmul<" + cpp_type<Q>() + ">", "mote::QMulParams", p, &mote::qmul<Q>,
+                       {KernelArg::input(kA), KernelArg::input(kB), KernelArg::output(0)});
+  })};
+}
+
 }  // namespace
 
-extern const OpDef kQLinearAdd = {"com.microsoft", "QLinearAdd", make_attrs<NoAttrs>, infer, lower, {}};
+extern const OpDef kQLinearAdd = {"com.microsoft", "QLinearAdd", make_attrs<NoAttrs>, infer, lower_add, {}};
+extern const OpDef kQLinearMul = {"com.microsoft", "QLinearMul", make_attrs<NoAttrs>, infer, lower_mul, {}};
 
 }  // namespace mote::ops
