@@ -38,12 +38,34 @@ void infer(InferContext& c) {
   c.set_output(0, c.dtype(kA), out);
 }
 
-std::vector<KernelCall> lower_add(LowerContext& c) {
-  QAddParams p{};
+// The fields both kernels share; the clamp is set per output type in bind_binary.
+QBinaryParams binary_params(LowerContext& c) {
+  QBinaryParams p{};
   p.broadcast = make_broadcast_params(c.output(0).shape, {c.input(kA).shape, c.input(kB).shape});
   p.a_zero = scalar_zero(c.known_input(kAZero));
   p.b_zero = scalar_zero(c.known_input(kBZero));
   p.y_zero = scalar_zero(c.known_input(kCZero));
+  return p;
+}
+
+// One kernel call for the input type: `kernel` names mote::qadd or mote::qmul and `kernel_for`
+// gives its instance for a type tag; the clamp of `p.binary` comes from the type and a fused
+// Relu/Clip.
+template <class Params, class KernelFor>
+std::vector<KernelCall> bind_binary(LowerContext& c, Params p, const char* kernel, const char* params_type, KernelFor kernel_for) {
+  const float y_scale = scalar_scale(c.constant_input(kCScale));
+  return {dispatch_in<QuantTypes>(c.input(kA).dtype, [&](auto tag) {
+    using Q = typename decltype(tag)::type;
+    std::tie(p.binary.act_min, p.binary.act_max) = quantized_activation_range(c.node().activation, y_scale, p.binary.y_zero,
+                                                                               numeric_limits<Q>::lowest(), numeric_limits<Q>::max());
+    return bind_kernel("mote/quantized.h", std::string(kernel) + "<" + cpp_type<Q>() + ">", params_type, p, kernel_for(tag),
+                       {KernelArg::input(kA), KernelArg::input(kB), KernelArg::output(0)});
+  })};
+}
+
+std::vector<KernelCall> lower_add(LowerContext& c) {
+  QAddParams p{};
+  p.binary = binary_params(c);
   p.left_shift = kLeftShift;
   const double a_scale = scalar_scale(c.constant_input(kAScale)), b_scale = scalar_scale(c.constant_input(kBScale)),
                y_scale = scalar_scale(c.constant_input(kCScale));
@@ -51,32 +73,17 @@ std::vector<KernelCall> lower_add(LowerContext& c) {
   quantize_multiplier(a_scale / twice_max_input_scale, p.a_multiplier, p.a_shift);
   quantize_multiplier(b_scale / twice_max_input_scale, p.b_multiplier, p.b_shift);
   quantize_multiplier(twice_max_input_scale / (static_cast<double>(int64_t{1} << kLeftShift) * y_scale), p.y_multiplier, p.y_shift);
-  return {dispatch_in<QuantTypes>(c.input(kA).dtype, [&](auto tag) {
-    using Q = typename decltype(tag)::type;
-    const auto [lo, hi] = std::pair<int32_t, int32_t>{numeric_limits<Q>::lowest(), numeric_limits<Q>::max()};
-    std::tie(p.act_min, p.act_max) = quantized_activation_range(c.node().activation, static_cast<float>(y_scale), p.y_zero, lo, hi);
-    return bind_kernel("mote/quantized.h", "mote::qadd<" + cpp_type<Q>() + ">", "mote::QAddParams", p, &mote::qadd<Q>,
-                       {KernelArg::input(kA), KernelArg::input(kB), KernelArg::output(0)});
-  })};
+  return bind_binary(c, p, "mote::qadd", "mote::QAddParams", [](auto tag) { return &mote::qadd<typename decltype(tag)::type>; });
 }
 
 // TFLite's MUL: (a - a_zero) (b - b_zero) requantized by a_scale b_scale / y_scale.
 std::vector<KernelCall> lower_mul(LowerContext& c) {
   QMulParams p{};
-  p.broadcast = make_broadcast_params(c.output(0).shape, {c.input(kA).shape, c.input(kB).shape});
-  p.a_zero = scalar_zero(c.known_input(kAZero));
-  p.b_zero = scalar_zero(c.known_input(kBZero));
-  p.y_zero = scalar_zero(c.known_input(kCZero));
-  const double y_scale = scalar_scale(c.constant_input(kCScale));
-  quantize_multiplier(static_cast<double>(scalar_scale(c.constant_input(kAScale))) * scalar_scale(c.constant_input(kBScale)) / y_scale,
+  p.binary = binary_params(c);
+  quantize_multiplier(static_cast<double>(scalar_scale(c.constant_input(kAScale))) * scalar_scale(c.constant_input(kBScale)) /
+                          scalar_scale(c.constant_input(kCScale)),
                       p.multiplier, p.shift);
-  return {dispatch_in<QuantTypes>(c.input(kA).dtype, [&](auto tag) {
-    using Q = typename decltype(tag)::type;
-    const auto [lo, hi] = std::pair<int32_t, int32_t>{numeric_limits<Q>::lowest(), numeric_limits<Q>::max()};
-    std::tie(p.act_min, p.act_max) = quantized_activation_range(c.node().activation, static_cast<float>(y_scale), p.y_zero, lo, hi);
-    return bind_kernel("mote/quantized.h", "mote::qmul<" + cpp_type<Q>() + ">", "mote::QMulParams", p, &mote::qmul<Q>,
-                       {KernelArg::input(kA), KernelArg::input(kB), KernelArg::output(0)});
-  })};
+  return bind_binary(c, p, "mote::qmul", "mote::QMulParams", [](auto tag) { return &mote::qmul<typename decltype(tag)::type>; });
 }
 
 }  // namespace

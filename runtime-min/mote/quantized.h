@@ -363,16 +363,11 @@ void qmatmul_runtime_scales(const QMatMulParams& p, const A* MOTE_RESTRICT a, co
   });
 }
 
-// Quantized addition as TFLite's int8 ADD computes it: both inputs shifted left by
-// `left_shift` bits of headroom, rescaled to a common scale (twice the larger input scale),
-// summed, and rescaled to the output. Multipliers and shifts come from the compiler.
-struct QAddParams {
+// What the quantized binary ops (TFLite's int8 ADD and MUL) share: the broadcasting, the
+// three zero points and the output clamp.
+struct QBinaryParams {
   BroadcastParams broadcast;
   int32_t a_zero, b_zero, y_zero;
-  int32_t left_shift;
-  int32_t a_multiplier, a_shift;
-  int32_t b_multiplier, b_shift;
-  int32_t y_multiplier, y_shift;
   int32_t act_min, act_max;
   template <class F>
   void each(F& f) const {
@@ -380,6 +375,22 @@ struct QAddParams {
     f("a_zero", a_zero);
     f("b_zero", b_zero);
     f("y_zero", y_zero);
+    f("act_min", act_min);
+    f("act_max", act_max);
+  }
+};
+
+// TFLite's int8 ADD: both inputs shifted left by `left_shift` for headroom, rescaled to twice
+// the larger input scale, added, and requantized to the output.
+struct QAddParams {
+  QBinaryParams binary;
+  int32_t left_shift;
+  int32_t a_multiplier, a_shift;
+  int32_t b_multiplier, b_shift;
+  int32_t y_multiplier, y_shift;
+  template <class F>
+  void each(F& f) const {
+    f("binary", binary);
     f("left_shift", left_shift);
     f("a_multiplier", a_multiplier);
     f("a_shift", a_shift);
@@ -387,45 +398,38 @@ struct QAddParams {
     f("b_shift", b_shift);
     f("y_multiplier", y_multiplier);
     f("y_shift", y_shift);
-    f("act_min", act_min);
-    f("act_max", act_max);
   }
 };
 
 template <class Q>
 void qadd(const QAddParams& p, const Q* MOTE_RESTRICT a, const Q* MOTE_RESTRICT b, Q* MOTE_RESTRICT y) {
+  const QBinaryParams& q = p.binary;
   const int32_t headroom = int32_t{1} << p.left_shift;
-  for_each_broadcast(p.broadcast, [&](int32_t o, int32_t ia, int32_t ib, int32_t) {
-    const int32_t sa = requantize((static_cast<int32_t>(a[ia]) - p.a_zero) * headroom, p.a_multiplier, p.a_shift);
-    const int32_t sb = requantize((static_cast<int32_t>(b[ib]) - p.b_zero) * headroom, p.b_multiplier, p.b_shift);
-    y[o] = requantize_output<Q>(sa + sb, p.y_multiplier, p.y_shift, p.y_zero, p.act_min, p.act_max);
+  for_each_broadcast(q.broadcast, [&](int32_t o, int32_t ia, int32_t ib, int32_t) {
+    const int32_t sa = requantize((static_cast<int32_t>(a[ia]) - q.a_zero) * headroom, p.a_multiplier, p.a_shift);
+    const int32_t sb = requantize((static_cast<int32_t>(b[ib]) - q.b_zero) * headroom, p.b_multiplier, p.b_shift);
+    y[o] = requantize_output<Q>(sa + sb, p.y_multiplier, p.y_shift, q.y_zero, q.act_min, q.act_max);
   });
 }
 
 // TFLite's int8 MUL: y = requantize((a - a_zero) * (b - b_zero)) + y_zero, clamped.
 struct QMulParams {
-  BroadcastParams broadcast;
-  int32_t a_zero, b_zero, y_zero;
+  QBinaryParams binary;
   int32_t multiplier, shift;
-  int32_t act_min, act_max;
   template <class F>
   void each(F& f) const {
-    f("broadcast", broadcast);
-    f("a_zero", a_zero);
-    f("b_zero", b_zero);
-    f("y_zero", y_zero);
+    f("binary", binary);
     f("multiplier", multiplier);
     f("shift", shift);
-    f("act_min", act_min);
-    f("act_max", act_max);
   }
 };
 
 template <class Q>
 void qmul(const QMulParams& p, const Q* MOTE_RESTRICT a, const Q* MOTE_RESTRICT b, Q* MOTE_RESTRICT y) {
-  for_each_broadcast(p.broadcast, [&](int32_t o, int32_t ia, int32_t ib, int32_t) {
-    const int32_t product = (static_cast<int32_t>(a[ia]) - p.a_zero) * (static_cast<int32_t>(b[ib]) - p.b_zero);
-    y[o] = requantize_output<Q>(product, p.multiplier, p.shift, p.y_zero, p.act_min, p.act_max);
+  const QBinaryParams& q = p.binary;
+  for_each_broadcast(q.broadcast, [&](int32_t o, int32_t ia, int32_t ib, int32_t) {
+    const int32_t product = (static_cast<int32_t>(a[ia]) - q.a_zero) * (static_cast<int32_t>(b[ib]) - q.b_zero);
+    y[o] = requantize_output<Q>(product, p.multiplier, p.shift, q.y_zero, q.act_min, q.act_max);
   });
 }
 
