@@ -132,18 +132,10 @@ bool absorb_channel_affine(Graph& graph, Node& node, const ChannelAffine& affine
 // Zero padding of the spatial axes only, with explicit pads (auto_pad would recompute them).
 bool absorb_input_padding(Node& node, const std::vector<int64_t>& pads, double value) {
   auto& a = node.attrs_as<ConvAttrs>();
-  const int rank = node.inputs[0]->shape.rank();
-  if (value != 0.0 || a.auto_pad != AutoPad::NotSet || static_cast<int>(pads.size()) != 2 * rank) return false;
-  for (int d = 0; d < rank; ++d) {
-    const int64_t begin = pads[static_cast<size_t>(d)], end = pads[static_cast<size_t>(d + rank)];
-    if (begin < 0 || end < 0 || (d < 2 && (begin != 0 || end != 0))) return false;
-  }
-  const int spatial = rank - 2;
-  if (a.pads.empty()) a.pads.assign(static_cast<size_t>(2 * spatial), 0);
-  for (int d = 0; d < spatial; ++d) {
-    a.pads[static_cast<size_t>(d)] += pads[static_cast<size_t>(d + 2)];
-    a.pads[static_cast<size_t>(d + spatial)] += pads[static_cast<size_t>(d + 2 + rank)];
-  }
+  std::vector<int64_t> spatial;
+  if (value != 0.0 || a.auto_pad != AutoPad::NotSet || !spatial_padding(pads, node.inputs[0]->shape.rank(), spatial)) return false;
+  if (a.pads.empty()) a.pads.assign(spatial.size(), 0);
+  for (size_t i = 0; i < spatial.size(); ++i) a.pads[i] += spatial[i];
   return true;
 }
 

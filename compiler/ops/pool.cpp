@@ -364,20 +364,12 @@ Node* quantized_average(Graph& graph, const Node& node, const QdqPattern& patter
 // which is what count_include_pad=1 counts.
 bool absorb_average_padding(Node& node, const std::vector<int64_t>& pads, double value) {
   auto& a = node.attrs_as<AveragePoolAttrs>();
-  const int rank = node.inputs[0]->shape.rank();
-  if (value != 0.0 || a.auto_pad != AutoPad::NotSet || a.ceil_mode != 0 || static_cast<int>(pads.size()) != 2 * rank) return false;
+  std::vector<int64_t> spatial;
+  if (value != 0.0 || a.auto_pad != AutoPad::NotSet || a.ceil_mode != 0 || !spatial_padding(pads, node.inputs[0]->shape.rank(), spatial))
+    return false;
   for (int64_t own : a.pads)
     if (own != 0) return false;
-  for (int d = 0; d < rank; ++d) {
-    const int64_t begin = pads[static_cast<size_t>(d)], end = pads[static_cast<size_t>(d + rank)];
-    if (begin < 0 || end < 0 || (d < 2 && (begin != 0 || end != 0))) return false;
-  }
-  const int spatial = rank - 2;
-  a.pads.assign(static_cast<size_t>(2 * spatial), 0);
-  for (int d = 0; d < spatial; ++d) {
-    a.pads[static_cast<size_t>(d)] = pads[static_cast<size_t>(d + 2)];
-    a.pads[static_cast<size_t>(d + spatial)] = pads[static_cast<size_t>(d + 2 + rank)];
-  }
+  a.pads = spatial;
   a.count_include_pad = 1;
   return true;
 }

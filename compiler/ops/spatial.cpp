@@ -53,6 +53,18 @@ std::string window_geometry(const std::vector<int64_t>& in, const WindowSpec& sp
   return {};
 }
 
+bool spatial_padding(const std::vector<int64_t>& pads, int rank, std::vector<int64_t>& spatial) {
+  if (rank < 2 || static_cast<int>(pads.size()) != 2 * rank) return false;
+  for (int d = 0; d < rank; ++d) {
+    const int64_t begin = pads[static_cast<size_t>(d)], end = pads[static_cast<size_t>(d + rank)];
+    if (begin < 0 || end < 0 || (d < 2 && (begin != 0 || end != 0))) return false;
+  }
+  spatial.clear();
+  for (int d = 2; d < rank; ++d) spatial.push_back(pads[static_cast<size_t>(d)]);
+  for (int d = 2; d < rank; ++d) spatial.push_back(pads[static_cast<size_t>(d + rank)]);
+  return true;
+}
+
 void to_spatial3(const std::vector<int64_t>& values, int64_t fill, int32_t (&out)[3]) {
   for (int i = 0; i < 3; ++i) out[i] = static_cast<int32_t>(fill);
   const size_t n = values.size();
