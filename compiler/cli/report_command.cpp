@@ -1,6 +1,8 @@
 // mote report: the deployment scorecard of a model on a target (compiler/driver/scorecard.h).
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "compiler/cli/command.h"
 #include "compiler/driver/compile.h"
@@ -18,6 +20,7 @@ struct ReportArgs {
   int64_t instructions = 0;
   double rate = 0, battery_mah = 0, sleep_ua = 0;
   std::string dataset, labels = "y";
+  std::optional<double> anomaly_threshold;
 };
 
 std::vector<int64_t> read_labels(const std::string& dataset, const std::string& name) {
@@ -29,6 +32,13 @@ std::vector<int64_t> read_labels(const std::string& dataset, const std::string& 
   return labels;
 }
 
+DatasetFigures dataset_figures(const Graph& graph, const ReportArgs& args, const std::vector<int64_t>& labels) {
+  const auto samples = load_samples(args.dataset, graph);
+  if (!args.anomaly_threshold) return {classification_metrics(predict_classes(graph, samples), labels), std::nullopt};
+  const std::vector<double> scores = reconstruction_errors(graph, samples);
+  return {classification_metrics(above_threshold(scores, *args.anomaly_threshold), labels), roc_auc(scores, labels)};
+}
+
 int run_report(const ReportArgs& args) {
   CompileOptions options;
   options.model = args.model;
@@ -36,6 +46,8 @@ int run_report(const ReportArgs& args) {
   bind_input_options(options.import, args.input_shapes, args.const_inputs);
   if (!args.target.empty()) options.target = find_target(args.target);
   CompileOptions float_options = options;
+  // The float model is only the accuracy reference: it need not fit the board the int8 one is for.
+  float_options.target.reset();
   if (!args.quantize.empty()) {
     if (args.quantize != "int8" || args.calibration.empty())
       throw UserError(ErrorKind::Usage, "--quantize int8 needs --calibration DATA");
@@ -51,13 +63,14 @@ int run_report(const ReportArgs& args) {
   in.inferences_per_hour = args.rate;
   in.battery_mah = args.battery_mah;
   in.sleep_ua = args.sleep_ua;
+  in.anomaly_threshold = args.anomaly_threshold;
+  if (args.anomaly_threshold && args.dataset.empty()) throw UserError(ErrorKind::Usage, "--anomaly-threshold needs --dataset");
   if (!args.dataset.empty()) {
     const std::vector<int64_t> labels = read_labels(args.dataset, args.labels);
-    in.metrics = classification_metrics(predict_classes(*compiled.graph, load_samples(args.dataset, *compiled.graph)), labels);
-    if (options.quantize_int8) {
-      const CompileResult float_model = compile_model(float_options);
-      in.float_metrics = classification_metrics(predict_classes(*float_model.graph, load_samples(args.dataset, *float_model.graph)), labels);
-    }
+    if (args.anomaly_threshold && std::any_of(labels.begin(), labels.end(), [](int64_t label) { return label != 0 && label != 1; }))
+      throw UserError(ErrorKind::Usage, "--anomaly-threshold: the labels in '" + args.dataset + "' must be 0 (normal) or 1 (anomalous)");
+    in.dataset = dataset_figures(*compiled.graph, args, labels);
+    if (options.quantize_int8) in.float_dataset = dataset_figures(*compile_model(float_options).graph, args, labels);
   }
   std::cout << format_scorecard(in);
   return 0;
@@ -83,6 +96,10 @@ Command add_report_command(CLI::App& app) {
   report->add_option("--sleep-ua", args->sleep_ua, "UA: current between inferences (default 0)");
   report->add_option("--dataset", args->dataset, "DATA.npz: labelled samples (inputs as for --calibration, labels in --labels)");
   report->add_option("--labels", args->labels, "NAME: the array of integer labels in --dataset (default y)");
+  report->add_option_function<double>(
+      "--anomaly-threshold", [args](const double& threshold) { args->anomaly_threshold = threshold; },
+      "SCORE: the model is an autoencoder; a sample is anomalous (label 1) when its mean squared reconstruction error is above SCORE. "
+      "Reports the AUC too");
   return {report, [args] { return run_report(*args); }};
 }
 

@@ -3,16 +3,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
 #include "compiler/driver/report.h"
 #include "compiler/eval/evaluator.h"
+#include "compiler/ir/errors.h"
 #include "compiler/ops/op_def.h"
 
 namespace mote {
 namespace {
-
 
 int64_t argmax(const Tensor& t) {
   int64_t best = 0;
@@ -59,6 +60,53 @@ std::vector<int64_t> predict_classes(const Graph& graph, const std::vector<std::
   std::vector<int64_t> classes;
   for (const std::vector<Tensor>& sample : samples) classes.push_back(argmax(evaluate_graph(graph, sample).at(0)));
   return classes;
+}
+
+std::vector<double> reconstruction_errors(const Graph& graph, const std::vector<std::vector<Tensor>>& samples) {
+  std::vector<double> errors;
+  for (const std::vector<Tensor>& sample : samples) {
+    const Tensor output = evaluate_graph(graph, sample).at(0);
+    const Tensor& input = sample.at(0);
+    if (output.numel() != input.numel())
+      throw UserError(ErrorKind::Usage, fmt::format("reconstruction error: output '{}' has {} elements and input '{}' {}: not an autoencoder",
+                                                    graph.outputs.at(0)->name, output.numel(), graph.inputs.at(0)->name, input.numel()));
+    double sum = 0;
+    for (int64_t i = 0; i < output.numel(); ++i) {
+      const double difference = output.as_double(i) - input.as_double(i);
+      sum += difference * difference;
+    }
+    errors.push_back(output.numel() ? sum / static_cast<double>(output.numel()) : 0.0);
+  }
+  return errors;
+}
+
+std::vector<int64_t> above_threshold(const std::vector<double>& scores, double threshold) {
+  std::vector<int64_t> flags;
+  for (double score : scores) flags.push_back(score > threshold ? 1 : 0);
+  return flags;
+}
+
+double roc_auc(const std::vector<double>& scores, const std::vector<int64_t>& labels) {
+  // Mann-Whitney U from the ranks of the scores, tied scores sharing their mean rank.
+  const size_t n = std::min(scores.size(), labels.size());
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] < scores[b]; });
+  double positive_rank_sum = 0, positives = 0;
+  for (size_t first = 0; first < n;) {
+    size_t last = first;
+    while (last + 1 < n && scores[order[last + 1]] == scores[order[first]]) ++last;
+    const double mean_rank = (static_cast<double>(first + last) + 2.0) / 2.0;
+    for (size_t i = first; i <= last; ++i)
+      if (labels[order[i]] == 1) {
+        positive_rank_sum += mean_rank;
+        positives += 1;
+      }
+    first = last + 1;
+  }
+  const double negatives = static_cast<double>(n) - positives;
+  if (positives == 0 || negatives == 0) return std::numeric_limits<double>::quiet_NaN();
+  return (positive_rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives);
 }
 
 int64_t modelled_cycles(const Graph& graph, const TargetDescription* target) {
@@ -116,18 +164,29 @@ std::string format_scorecard(const ScorecardInputs& in) {
   int64_t in_bytes = 0, out_bytes = 0;
   for (const Value* v : g.inputs) in_bytes += v->byte_size();
   for (const Value* v : g.outputs) out_bytes += v->byte_size();
+  if (in.anomaly_threshold) out_bytes = static_cast<int64_t>(sizeof(float));  // the device sends its score, not the reconstruction
   if (out_bytes > 0)
-    row("data sent", fmt::format("{} B of outputs instead of {} B of raw input: {:.0f}x less", grouped_digits(out_bytes), grouped_digits(in_bytes),
+    row("data sent", fmt::format("{} B instead of {} B of raw input: {:.0f}x less", grouped_digits(out_bytes), grouped_digits(in_bytes),
                                  static_cast<double>(in_bytes) / static_cast<double>(out_bytes)),
-        "per inference, sending results instead of the input");
+        in.anomaly_threshold ? "per inference, sending the anomaly score (a float) instead of the input"
+                             : "per inference, sending results instead of the input");
   auto metrics_text = [](const ClassificationMetrics& x) {
     return fmt::format("accuracy {:.2f}%, precision {:.3f}, recall {:.3f}, F1 {:.3f}", 100 * x.accuracy, x.precision, x.recall, x.f1);
   };
-  if (in.metrics)
-    row("classification", metrics_text(*in.metrics),
-        fmt::format("{} labelled samples, {} classes, macro averages; the compiled code evaluated on the host", in.metrics->samples,
-                    in.metrics->classes));
-  if (in.float_metrics) row("classification (float model)", metrics_text(*in.float_metrics), "the same samples, before quantization");
+  const std::string task = in.anomaly_threshold ? "anomaly detection" : "classification";
+  auto dataset_text = [&](const DatasetFigures& x) {
+    return (x.auc ? fmt::format("AUC {:.4f}; above {:g}: ", *x.auc, *in.anomaly_threshold) : std::string()) + metrics_text(x.metrics);
+  };
+  if (in.dataset) {
+    const ClassificationMetrics& m = in.dataset->metrics;
+    row(task, dataset_text(*in.dataset),
+        in.anomaly_threshold
+            ? fmt::format("{} labelled samples (1 = anomalous), score: mean squared reconstruction error, macro averages over the 2 classes; "
+                          "the compiled code evaluated on the host",
+                          m.samples)
+            : fmt::format("{} labelled samples, {} classes, macro averages; the compiled code evaluated on the host", m.samples, m.classes));
+  }
+  if (in.float_dataset) row(task + " (float model)", dataset_text(*in.float_dataset), "the same samples, before quantization");
   return s;
 }
 

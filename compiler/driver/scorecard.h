@@ -26,6 +26,23 @@ ClassificationMetrics classification_metrics(const std::vector<int64_t>& predict
 // compiled graph's kernels.
 std::vector<int64_t> predict_classes(const Graph& graph, const std::vector<std::vector<Tensor>>& samples);
 
+// Per-sample anomaly score of an autoencoder: the mean squared difference between its first
+// output and its first input, evaluated on the host with the compiled graph's kernels. Throws
+// UserError when the two differ in size (not an autoencoder).
+std::vector<double> reconstruction_errors(const Graph& graph, const std::vector<std::vector<Tensor>>& samples);
+// 1 where the score is above the threshold, else 0.
+std::vector<int64_t> above_threshold(const std::vector<double>& scores, double threshold);
+// Area under the ROC curve of `scores` for 0/1 labels (1 = positive), ties counted half: the
+// probability that a random positive scores above a random negative. NaN without both classes.
+double roc_auc(const std::vector<double>& scores, const std::vector<int64_t>& labels);
+
+// What a labelled dataset says about one model: a classifier's metrics, or an anomaly
+// detector's (predicted 1 above the threshold) with the AUC of its scores.
+struct DatasetFigures {
+  ClassificationMetrics metrics;
+  std::optional<double> auc;
+};
+
 struct ScorecardInputs {
   std::string name;
   const CompileResult* compiled = nullptr;
@@ -34,7 +51,8 @@ struct ScorecardInputs {
   double inferences_per_hour = 0;       // duty cycle, for average current and battery life
   double battery_mah = 0;
   double sleep_ua = 0;                  // current between inferences
-  std::optional<ClassificationMetrics> metrics, float_metrics;
+  std::optional<DatasetFigures> dataset, float_dataset;
+  std::optional<double> anomaly_threshold;  // the dataset figures are an anomaly detector's
 };
 
 // Cycles per inference from the compiled graph when nothing was measured: instructions per MAC

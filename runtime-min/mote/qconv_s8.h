@@ -104,7 +104,10 @@ inline void dot_pair_narrow(const int8_t* MOTE_RESTRICT pair, const int8_t* MOTE
   int32_t k = 0;
 #if defined(__ARM_FEATURE_DSP)
   const int32_t offset = static_cast<int32_t>((static_cast<uint32_t>(-zero) & 0xFFFFu) * 0x10001u);
-  for (const int8_t* group = pair; k + 4 <= depth; k += 4, group += 8) {
+  // Whole groups, then the rest: an exact bound lets GCC see that the scalar loop below only
+  // covers depth % 4 (with `k + 4 <= depth` it warned of out-of-bounds iterations at -O3).
+  const int32_t whole_groups_end = depth & ~3;
+  for (const int8_t* group = pair; k < whole_groups_end; k += 4, group += 8) {
     uint32_t w0, w1, v;
     __builtin_memcpy(&w0, group, 4);
     __builtin_memcpy(&w1, group + 4, 4);

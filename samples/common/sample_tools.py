@@ -86,3 +86,40 @@ def write_json(path, values):
     with open(path, "w") as f:
         json.dump(values, f, indent=2)
         f.write("\n")
+
+
+def mel_filterbank(mels, fft_size, rate, low_hz=20.0, high_hz=None):
+    """Triangular filters on the HTK mel scale, mels x (fft_size // 2 + 1)."""
+    high_hz = high_hz or rate / 2
+
+    def to_mel(hz):
+        return 2595.0 * np.log10(1.0 + hz / 700.0)
+
+    edges = 700.0 * (10 ** (np.linspace(to_mel(low_hz), to_mel(high_hz), mels + 2) / 2595.0) - 1.0)
+    bins = np.fft.rfftfreq(fft_size, 1.0 / rate)
+    bank = np.zeros((mels, len(bins)))
+    for m in range(mels):
+        left, centre, right = edges[m:m + 3]
+        rising = (bins - left) / (centre - left)
+        falling = (right - bins) / (right - centre)
+        bank[m] = np.clip(np.minimum(rising, falling), 0, None)
+    return bank
+
+
+def log_mel(signal, rate, frame, hop, fft_size, mels):
+    """Log mel energies of Hann-windowed frames: frames x mels."""
+    count = 1 + (len(signal) - frame) // hop
+    window = np.hanning(frame)
+    frames = np.stack([signal[i * hop:i * hop + frame] * window for i in range(count)])
+    power = np.abs(np.fft.rfft(frames, fft_size)) ** 2
+    return np.log(power @ mel_filterbank(mels, fft_size, rate).T + 1e-6)
+
+
+def mfcc(signal, rate, frame, hop, fft_size, mels, coefficients):
+    """The first `coefficients` of the orthonormal DCT-II of the log mel energies: frames x coefficients."""
+    energies = log_mel(signal, rate, frame, hop, fft_size, mels)
+    k = np.arange(coefficients)[:, None]
+    n = np.arange(mels)[None, :]
+    dct = np.sqrt(2.0 / mels) * np.cos(np.pi * k * (2 * n + 1) / (2 * mels))
+    dct[0] /= np.sqrt(2.0)
+    return energies @ dct.T

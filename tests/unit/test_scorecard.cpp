@@ -2,9 +2,11 @@
 // and `mote report` end to end on the digits sample with its held-out labels.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "compiler/driver/scorecard.h"
@@ -43,7 +45,47 @@ TEST_CASE("mote report: latency, energy, battery life and accuracy of the digits
   CHECK(text.find("1452.3 uJ") != std::string::npos);                             // 3 V x 79 uA/MHz x cycles
   CHECK(text.find("9.568 uA") != std::string::npos);  // 1.5 + 79e-6 x 6127918 x 60 / 3600
   CHECK(text.find("958 days") != std::string::npos);  // 220 mAh / 9.568 uA
-  CHECK(text.find("40 B of outputs instead of 256 B") != std::string::npos);
+  CHECK(text.find("40 B instead of 256 B") != std::string::npos);
   CHECK(text.find("accuracy 99.56%") != std::string::npos);  // as the sample's README states
   CHECK(text.find("estimate") != std::string::npos);
+}
+
+TEST_CASE("ROC AUC counts the positive-negative pairs ranked right, ties as half") {
+  // Positives 0.35 and 0.8 against negatives 0.1 and 0.4: 0.35 > 0.1, 0.35 < 0.4, 0.8 > both: 3 of 4.
+  CHECK(roc_auc({0.1, 0.4, 0.35, 0.8}, {0, 0, 1, 1}) == Approx(0.75));
+  CHECK(roc_auc({0.5, 0.5, 0.9}, {0, 1, 1}) == Approx(0.75));  // the tie counts 1/2, 0.9 > 0.5 counts 1
+  CHECK(std::isnan(roc_auc({0.1, 0.2}, {1, 1})));
+  CHECK(above_threshold({0.1, 0.5, 0.7}, 0.5) == std::vector<int64_t>{0, 0, 1});
+}
+
+TEST_CASE("mote report: an autoencoder's AUC and detection figures on the anomaly sample") {
+  const std::string anomaly = std::string(MOTE_SOURCE_DIR) + "/samples/anomaly/";
+  const std::string log = "report_anomaly_" + std::to_string(::getpid()) + ".txt";
+  // The threshold and the float AUC (0.9712) are the sample's metrics.json, from PyTorch.
+  const std::string command = std::string(MOTE_CLI) + " report " + anomaly + "model.onnx --name anomaly --dataset " + anomaly +
+                              "holdout.npz --anomaly-threshold 1.0941 > " + log + " 2>&1";
+  REQUIRE(std::system(command.c_str()) == 0);
+  std::stringstream out;
+  out << std::ifstream(log).rdbuf();
+  std::remove(log.c_str());
+  const std::string text = out.str();
+  INFO(text);
+  CHECK(text.find("| anomaly detection | AUC 0.9712; above 1.0941: accuracy") != std::string::npos);
+  CHECK(text.find("1560 labelled samples (1 = anomalous)") != std::string::npos);
+  CHECK(text.find("4 B instead of 2,560 B of raw input") != std::string::npos);
+}
+
+TEST_CASE("mote report --anomaly-threshold wants labels of 0 (normal) and 1 (anomalous)") {
+  const std::string digits = std::string(MOTE_SOURCE_DIR) + "/samples/digits_cnn/";
+  const std::string log = "report_labels_" + std::to_string(::getpid()) + ".txt";
+  const std::string command = std::string(MOTE_CLI) + " report " + digits + "model.onnx --dataset " + digits +
+                              "digits_holdout.npz --anomaly-threshold 1 > " + log + " 2>&1";
+  const int status = std::system(command.c_str());
+  std::stringstream out;
+  out << std::ifstream(log).rdbuf();
+  std::remove(log.c_str());
+  INFO(out.str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);  // a user error
+  CHECK(out.str().find("must be 0 (normal) or 1 (anomalous)") != std::string::npos);
 }
