@@ -83,7 +83,6 @@ std::vector<KernelCall> lower(LowerContext& c) {
   ConvParams p;
   plan_convolution(c.attrs<ConvAttrs>(), c.input(0).shape, c.input(1).shape, out, p);
   p.activation = activation_params(c.node());
-  const int64_t in_plane = int64_t{p.in_size[0]} * p.in_size[1] * p.in_size[2];
   const InPlaceConv form = in_place_form(p);
   const bool depthwise = form == InPlaceConv::Depthwise, pointwise = form == InPlaceConv::Pointwise;
   const std::vector<KernelArg> args{KernelArg::input(0), KernelArg::input(1), KernelArg::input(2), KernelArg::output(0)};
@@ -97,8 +96,8 @@ std::vector<KernelCall> lower(LowerContext& c) {
                                               p, &mote::depthwise_conv_in_place<T>, with_scratch)
                                 : bind_kernel("mote/conv.h", "mote::pointwise_conv_in_place<" + cpp_type<T>() + ">", "mote::ConvParams",
                                               p, &mote::pointwise_conv_in_place<T>, with_scratch);
-    call.scratch_bytes = {depthwise ? in_plane * static_cast<int64_t>(sizeof(T))
-                                    : int64_t{p.in_channels} * static_cast<int64_t>(sizeof(acc_t<T>))};
+    call.scratch_bytes = {depthwise ? mote::depthwise_padded_plane(p) * static_cast<int64_t>(sizeof(T))
+                                    : 2 * int64_t{p.in_channels} * static_cast<int64_t>(sizeof(acc_t<T>))};
     call.in_place = {{0, 0}};
     return call;
   })};

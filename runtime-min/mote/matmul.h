@@ -46,21 +46,39 @@ struct GemmParams {
   }
 };
 
-template <class T>
-void gemm(const GemmParams& p, const T* MOTE_RESTRICT a, const T* MOTE_RESTRICT b, const T* MOTE_RESTRICT c,
-          T* MOTE_RESTRICT y) {
+// Columns j0 .. j0 + B - 1 of gemm() row i: each value of A is loaded once for the B columns.
+template <int B, class T>
+void gemm_columns(const GemmParams& p, const T* MOTE_RESTRICT a, const T* MOTE_RESTRICT b, const T* MOTE_RESTRICT c, int32_t i, int32_t j0,
+                  T* MOTE_RESTRICT y) {
   using A = acc_t<T>;
   const int32_t a_row = p.trans_a ? 1 : p.k, a_col = p.trans_a ? p.m : 1;
   const int32_t b_row = p.trans_b ? 1 : p.n, b_col = p.trans_b ? p.k : 1;
-  for (int32_t i = 0; i < p.m; ++i)
-    for (int32_t j = 0; j < p.n; ++j) {
-      A acc = A(0);
-      for (int32_t q = 0; q < p.k; ++q)
-        acc = wrap_add(acc, wrap_mul(convert<A>(a[i * a_row + q * a_col]), convert<A>(b[q * b_row + j * b_col])));
-      A result = wrap_mul(static_cast<A>(p.alpha), acc);
-      if (c) result = wrap_add(result, wrap_mul(static_cast<A>(p.beta), convert<A>(c[i * p.c_row_stride + j * p.c_col_stride])));
-      y[static_cast<int64_t>(i) * p.n + j] = activate(p.activation, convert<T>(result));
-    }
+  A acc[B];
+  MOTE_UNROLL for (int u = 0; u < B; ++u) acc[u] = A(0);
+  const T* ai = a + i * a_row;
+  const T* bj = b + j0 * b_col;
+  for (int32_t q = 0; q < p.k; ++q) {
+    const A v = convert<A>(ai[q * a_col]);
+    const T* bq = bj + q * b_row;
+    MOTE_UNROLL for (int u = 0; u < B; ++u) acc[u] = wrap_add(acc[u], wrap_mul(v, convert<A>(bq[u * b_col])));
+  }
+  MOTE_UNROLL for (int u = 0; u < B; ++u) {
+    const int32_t j = j0 + u;
+    A result = wrap_mul(static_cast<A>(p.alpha), acc[u]);
+    if (c) result = wrap_add(result, wrap_mul(static_cast<A>(p.beta), convert<A>(c[i * p.c_row_stride + j * p.c_col_stride])));
+    y[static_cast<int64_t>(i) * p.n + j] = activate(p.activation, convert<T>(result));
+  }
+}
+
+// y = activation(alpha * A' B' + beta * C), four columns at a time.
+template <class T>
+void gemm(const GemmParams& p, const T* MOTE_RESTRICT a, const T* MOTE_RESTRICT b, const T* MOTE_RESTRICT c,
+          T* MOTE_RESTRICT y) {
+  for (int32_t i = 0; i < p.m; ++i) {
+    int32_t j = 0;
+    for (; j + 4 <= p.n; j += 4) gemm_columns<4>(p, a, b, c, i, j, y);
+    for (; j < p.n; ++j) gemm_columns<1>(p, a, b, c, i, j, y);
+  }
 }
 
 // Batched matmul with numpy broadcasting over the batch dims (collapsed by the compiler).
