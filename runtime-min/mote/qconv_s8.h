@@ -288,27 +288,48 @@ inline int32_t depthwise_window(const int16_t* MOTE_RESTRICT origin, int32_t col
   return acc;
 }
 
-// One row of a 3-tap window: a pair (one __smlad with the packed weights) and a single tap.
-inline int32_t depthwise_row_3(const int16_t* MOTE_RESTRICT tap, const int8_t* MOTE_RESTRICT weights, int32_t pair, int32_t acc) {
+// A 3x3 window's weights in registers: per row, the first two as a packed pair (for __smlad)
+// and the third alone.
+struct Taps3x3 {
+  int32_t pair[3];
+  int32_t third[3];
+};
+
+inline Taps3x3 taps_3x3(const int8_t* MOTE_RESTRICT weights, const int32_t* MOTE_RESTRICT pairs) {
+  Taps3x3 taps;
+  for (int32_t row = 0; row < 3; ++row) {
+    taps.pair[row] = pairs[row];
+    taps.third[row] = weights[row * 3 + 2];
+  }
+  return taps;
+}
+
+// One row of a 3-tap window: the pair (one __smlad) and the single tap. Without DSP
+// instructions the pair is unpacked from its two int16 halves.
+inline int32_t depthwise_row_3(const int16_t* MOTE_RESTRICT tap, int32_t pair, int32_t third, int32_t acc) {
 #if defined(__ARM_FEATURE_DSP)
   int32_t two;
   __builtin_memcpy(&two, tap, 4);
   acc = __smlad(pair, two, acc);
 #else
-  (void)pair;
-  acc += static_cast<int32_t>(weights[0]) * tap[0] + static_cast<int32_t>(weights[1]) * tap[1];
+  acc += static_cast<int16_t>(pair & 0xFFFF) * tap[0] + static_cast<int16_t>(static_cast<uint32_t>(pair) >> 16) * tap[1];
 #endif
-  return acc + static_cast<int32_t>(weights[2]) * tap[2];
+  return acc + third * tap[2];
 }
 
 // depthwise_window for the common 3x3 kernel without dilation, written out row by row (the
 // compiler does not unroll the general loop).
-inline int32_t depthwise_window_3x3(const int16_t* MOTE_RESTRICT origin, int32_t cols, const int8_t* MOTE_RESTRICT weights,
-                                    const int32_t* MOTE_RESTRICT pairs, int32_t acc) {
-  acc = depthwise_row_3(origin, weights, pairs[0], acc);
-  acc = depthwise_row_3(origin + cols, weights + 3, pairs[1], acc);
-  return depthwise_row_3(origin + 2 * cols, weights + 6, pairs[2], acc);
+inline int32_t depthwise_window_3x3(const int16_t* MOTE_RESTRICT origin, int32_t cols, const Taps3x3& taps, int32_t acc) {
+  acc = depthwise_row_3(origin, taps.pair[0], taps.third[0], acc);
+  acc = depthwise_row_3(origin + cols, taps.pair[1], taps.third[1], acc);
+  return depthwise_row_3(origin + 2 * cols, taps.pair[2], taps.third[2], acc);
 }
+
+// One output channel's requantization, held in locals.
+struct RequantizeChannel {
+  int32_t multiplier, shift, zero, lo, hi;
+  int8_t operator()(int32_t acc) const { return requantize_output<int8_t>(acc, multiplier, shift, zero, lo, hi); }
+};
 
 }  // namespace s8
 
@@ -359,22 +380,25 @@ inline void qdepthwise_conv_s8(const QConvParams& q, const int8_t* x, const int8
                                                                    (static_cast<uint32_t>(static_cast<uint16_t>(wc[kh * kernel_w + kw + 1])) << 16));
     const int32_t acc0 = bias ? bias[c] : 0;
     const int32_t r = q.requant_count == 1 ? 0 : c;
-    const int32_t channel_multiplier = multiplier[r], channel_shift = shift[r];
     int8_t* out = y + i * out_h * out_w;
-    // The window is chosen once per channel, not per output.
-    auto each_output = [&](auto window) {
+    // Everything the loops read is in locals: stores through int8_t* may alias any object, so
+    // GCC would reload fields and captured variables after every output.
+    const s8::RequantizeChannel requant{multiplier[r], shift[r], yz, q.act_min, q.act_max};
+    const int32_t row_step = p.stride[1] * cols, col_step = p.stride[2];
+    if (unit_3x3) {
+      const s8::Taps3x3 taps = s8::taps_3x3(wc, pairs);
       for (int32_t oh = 0; oh < out_h; ++oh) {
-        const int16_t* origin = plane + oh * p.stride[1] * cols;
-        for (int32_t ow = 0; ow < out_w; ++ow, origin += p.stride[2])
-          *out++ = requantize_output<int8_t>(window(origin), channel_multiplier, channel_shift, yz, q.act_min, q.act_max);
+        const int16_t* origin = plane + oh * row_step;
+        for (int32_t ow = 0; ow < out_w; ++ow, origin += col_step) *out++ = requant(s8::depthwise_window_3x3(origin, cols, taps, acc0));
       }
-    };
-    if (unit_3x3)
-      each_output([&](const int16_t* origin) { return s8::depthwise_window_3x3(origin, cols, wc, pairs, acc0); });
-    else
-      each_output([&](const int16_t* origin) {
-        return s8::depthwise_window(origin, cols, kernel_h, kernel_w, p.dilation[1], p.dilation[2], wc, pairs, acc0);
-      });
+    } else {
+      const int32_t dilation_h = p.dilation[1], dilation_w = p.dilation[2];
+      for (int32_t oh = 0; oh < out_h; ++oh) {
+        const int16_t* origin = plane + oh * row_step;
+        for (int32_t ow = 0; ow < out_w; ++ow, origin += col_step)
+          *out++ = requant(s8::depthwise_window(origin, cols, kernel_h, kernel_w, dilation_h, dilation_w, wc, pairs, acc0));
+      }
+    }
   }
 }
 
