@@ -195,6 +195,7 @@ inline void qconv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_R
   const int32_t groups_of_four = s8::padded_depth(depth) / 4, pair_bytes = s8::PackedRows::pair_bytes(depth);
   const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
   const bool per_channel = q.requant_count != 1;
+  const int32_t lo = q.act_min, hi = q.act_max;  // locals: the int8 stores would force reloads of q's fields
   // Offsets are int32: a tensor on a microcontroller is far below 2 GiB, and 64-bit index
   // arithmetic costs several instructions per output on 32-bit cores.
   for (int32_t n = 0; n < p.batch; ++n)
@@ -214,13 +215,13 @@ inline void qconv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_R
           s8::dot_pair_2x2(group_weights + (i / 2) * pair_bytes, columns, groups_of_four, acc);
           int8_t* out = y + (n * p.out_channels + m) * out_plane + pixel;
           const int32_t r0 = per_channel ? m : 0;
-          out[0] = requantize_output<int8_t>(acc[0][0], multiplier[r0], shift[r0], yz, q.act_min, q.act_max);
-          if (pair) out[1] = requantize_output<int8_t>(acc[0][1], multiplier[r0], shift[r0], yz, q.act_min, q.act_max);
+          out[0] = requantize_output<int8_t>(acc[0][0], multiplier[r0], shift[r0], yz, lo, hi);
+          if (pair) out[1] = requantize_output<int8_t>(acc[0][1], multiplier[r0], shift[r0], yz, lo, hi);
           if (two) {
             const int32_t r1 = per_channel ? m + 1 : 0;
             out += out_plane;
-            out[0] = requantize_output<int8_t>(acc[1][0], multiplier[r1], shift[r1], yz, q.act_min, q.act_max);
-            if (pair) out[1] = requantize_output<int8_t>(acc[1][1], multiplier[r1], shift[r1], yz, q.act_min, q.act_max);
+            out[0] = requantize_output<int8_t>(acc[1][0], multiplier[r1], shift[r1], yz, lo, hi);
+            if (pair) out[1] = requantize_output<int8_t>(acc[1][1], multiplier[r1], shift[r1], yz, lo, hi);
           }
         }
       }
@@ -238,17 +239,18 @@ inline void qfully_connected_s8(const QMatMulParams& p, const int8_t* MOTE_RESTR
   (void)w_zero;  // all zero: the compiler picks this kernel only then
   const int32_t az = zero_of(a_zero), yz = zero_of(y_zero), pair_bytes = s8::PackedRows::pair_bytes(p.k);
   const bool per_channel = p.requant_count != 1;
-  for (int32_t i = 0; i < p.m; ++i) {
-    int8_t* out = y + i * p.n;
-    for (int32_t j = 0; j < p.n; j += 2) {
-      const bool two = j + 1 < p.n;
+  const int32_t lo = p.act_min, hi = p.act_max, rows = p.m, columns = p.n, depth = p.k;  // locals, as in qconv_s8
+  for (int32_t i = 0; i < rows; ++i) {
+    int8_t* out = y + i * columns;
+    for (int32_t j = 0; j < columns; j += 2) {
+      const bool two = j + 1 < columns;
       int32_t acc[2] = {bias ? bias[j] : 0, bias && two ? bias[j + 1] : 0};
-      s8::dot_pair_narrow(w + (j / 2) * pair_bytes, a + i * p.k, az, p.k, acc);
+      s8::dot_pair_narrow(w + (j / 2) * pair_bytes, a + i * depth, az, depth, acc);
       const int32_t r0 = per_channel ? j : 0;
-      out[j] = requantize_output<int8_t>(acc[0], multiplier[r0], shift[r0], yz, p.act_min, p.act_max);
+      out[j] = requantize_output<int8_t>(acc[0], multiplier[r0], shift[r0], yz, lo, hi);
       if (two) {
         const int32_t r1 = per_channel ? j + 1 : 0;
-        out[j + 1] = requantize_output<int8_t>(acc[1], multiplier[r1], shift[r1], yz, p.act_min, p.act_max);
+        out[j + 1] = requantize_output<int8_t>(acc[1], multiplier[r1], shift[r1], yz, lo, hi);
       }
     }
   }
