@@ -57,50 +57,79 @@ inline void conv_tap_range(int32_t o, int32_t stride, int32_t pad, int32_t dilat
   if (begin > end) begin = end;
 }
 
-// Output channels m0 .. m0 + B - 1 (one group) of conv() below: each input value is loaded
-// once for the B channels. The sum for each output runs in the same order as a one-channel loop.
+// Output channels m0 .. m0 + B - 1 (one group) of conv() below, at output pixels ow and, when
+// `pair`, ow + 1, whose windows both span taps kw0 .. kw1 - 1 along W: each input value loaded
+// serves the B channels and each weight loaded the two pixels. The sum for each output runs
+// in the same order as a one-channel, one-pixel loop.
 template <int B, class T>
-void conv_channel_block(const ConvParams& p, const T* MOTE_RESTRICT xg, const T* MOTE_RESTRICT w, const T* MOTE_RESTRICT bias, int32_t m0,
-                        T* MOTE_RESTRICT yn) {
+void conv_block_at(const ConvParams& p, const T* MOTE_RESTRICT xg, const T* MOTE_RESTRICT wm, const T* MOTE_RESTRICT bias, int32_t m0,
+                   int32_t od, int32_t oh, int32_t ow, bool pair, int32_t kd0, int32_t kd1, int32_t kh0, int32_t kh1, int32_t kw0,
+                   int32_t kw1, T* MOTE_RESTRICT yn) {
   using A = acc_t<T>;
   const int32_t cin_g = p.in_channels / p.groups;
   const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
   const int32_t out_plane = p.out_size[0] * p.out_size[1] * p.out_size[2];
   const int32_t k_plane = p.kernel[0] * p.kernel[1] * p.kernel[2];
-  const int64_t filter = static_cast<int64_t>(cin_g) * k_plane;
-  const T* wm = w + m0 * filter;
+  const int32_t filter = cin_g * k_plane, next_pixel = p.stride[2], dilation_w = p.dilation[2];
+  const int32_t id0 = od * p.stride[0] - p.pad_begin[0];
+  const int32_t ih0 = oh * p.stride[1] - p.pad_begin[1];
+  const int32_t iw0 = ow * p.stride[2] - p.pad_begin[2];
+  A acc0[B], acc1[B];
+  MOTE_UNROLL for (int b = 0; b < B; ++b) acc0[b] = acc1[b] = bias ? convert<A>(bias[m0 + b]) : A(0);
+  for (int32_t c = 0; c < cin_g; ++c) {
+    const T* xc = xg + c * in_plane;
+    const T* wc = wm + c * k_plane;
+    for (int32_t kd = kd0; kd < kd1; ++kd) {
+      const int32_t id = id0 + kd * p.dilation[0];
+      for (int32_t kh = kh0; kh < kh1; ++kh) {
+        const int32_t ih = ih0 + kh * p.dilation[1];
+        const T* xrow = xc + (id * p.in_size[1] + ih) * p.in_size[2] + iw0;
+        const T* wrow = wc + (kd * p.kernel[1] + kh) * p.kernel[2];
+        if (pair) {
+          for (int32_t kw = kw0; kw < kw1; ++kw) {
+            const A v0 = convert<A>(xrow[kw * dilation_w]), v1 = convert<A>(xrow[kw * dilation_w + next_pixel]);
+            MOTE_UNROLL for (int b = 0; b < B; ++b) {
+              const A weight = convert<A>(wrow[b * filter + kw]);
+              acc0[b] += v0 * weight;
+              acc1[b] += v1 * weight;
+            }
+          }
+        } else {
+          for (int32_t kw = kw0; kw < kw1; ++kw) {
+            const A v0 = convert<A>(xrow[kw * dilation_w]);
+            MOTE_UNROLL for (int b = 0; b < B; ++b) acc0[b] += v0 * convert<A>(wrow[b * filter + kw]);
+          }
+        }
+      }
+    }
+  }
+  const int32_t at = (od * p.out_size[1] + oh) * p.out_size[2] + ow;
+  MOTE_UNROLL for (int b = 0; b < B; ++b) {
+    yn[(m0 + b) * out_plane + at] = activate(p.activation, convert<T>(acc0[b]));
+    if (pair) yn[(m0 + b) * out_plane + at + 1] = activate(p.activation, convert<T>(acc1[b]));
+  }
+}
+
+// conv() for output channels m0 .. m0 + B - 1 of one group: pixels two at a time where both
+// windows cover the same taps (everywhere but near the padding).
+template <int B, class T>
+void conv_channel_block(const ConvParams& p, const T* MOTE_RESTRICT xg, const T* MOTE_RESTRICT w, const T* MOTE_RESTRICT bias, int32_t m0,
+                        T* MOTE_RESTRICT yn) {
+  const T* wm = w + static_cast<int64_t>(m0) * (p.in_channels / p.groups) * p.kernel[0] * p.kernel[1] * p.kernel[2];
   for (int32_t od = 0; od < p.out_size[0]; ++od) {
     int32_t kd0, kd1;
     conv_tap_range(od, p.stride[0], p.pad_begin[0], p.dilation[0], p.kernel[0], p.in_size[0], kd0, kd1);
     for (int32_t oh = 0; oh < p.out_size[1]; ++oh) {
       int32_t kh0, kh1;
       conv_tap_range(oh, p.stride[1], p.pad_begin[1], p.dilation[1], p.kernel[1], p.in_size[1], kh0, kh1);
-      for (int32_t ow = 0; ow < p.out_size[2]; ++ow) {
-        int32_t kw0, kw1;
+      for (int32_t ow = 0; ow < p.out_size[2];) {
+        int32_t kw0, kw1, next0 = 0, next1 = 0;
         conv_tap_range(ow, p.stride[2], p.pad_begin[2], p.dilation[2], p.kernel[2], p.in_size[2], kw0, kw1);
-        const int32_t id0 = od * p.stride[0] - p.pad_begin[0];
-        const int32_t ih0 = oh * p.stride[1] - p.pad_begin[1];
-        const int32_t iw0 = ow * p.stride[2] - p.pad_begin[2];
-        A acc[B];
-        MOTE_UNROLL for (int b = 0; b < B; ++b) acc[b] = bias ? convert<A>(bias[m0 + b]) : A(0);
-        for (int32_t c = 0; c < cin_g; ++c) {
-          const T* xc = xg + static_cast<int64_t>(c) * in_plane;
-          const T* wc = wm + static_cast<int64_t>(c) * k_plane;
-          for (int32_t kd = kd0; kd < kd1; ++kd) {
-            const int32_t id = id0 + kd * p.dilation[0];
-            for (int32_t kh = kh0; kh < kh1; ++kh) {
-              const int32_t ih = ih0 + kh * p.dilation[1];
-              const T* xrow = xc + (id * p.in_size[1] + ih) * p.in_size[2] + iw0;
-              const T* wrow = wc + (kd * p.kernel[1] + kh) * p.kernel[2];
-              for (int32_t kw = kw0; kw < kw1; ++kw) {
-                const A v = convert<A>(xrow[kw * p.dilation[2]]);
-                MOTE_UNROLL for (int b = 0; b < B; ++b) acc[b] += v * convert<A>(wrow[b * filter + kw]);
-              }
-            }
-          }
-        }
-        const int32_t at = (od * p.out_size[1] + oh) * p.out_size[2] + ow;
-        MOTE_UNROLL for (int b = 0; b < B; ++b) yn[(m0 + b) * out_plane + at] = activate(p.activation, convert<T>(acc[b]));
+        if (ow + 1 < p.out_size[2])
+          conv_tap_range(ow + 1, p.stride[2], p.pad_begin[2], p.dilation[2], p.kernel[2], p.in_size[2], next0, next1);
+        const bool pair = ow + 1 < p.out_size[2] && next0 == kw0 && next1 == kw1;
+        conv_block_at<B>(p, xg, wm, bias, m0, od, oh, ow, pair, kd0, kd1, kh0, kh1, kw0, kw1, yn);
+        ow += pair ? 2 : 1;
       }
     }
   }
