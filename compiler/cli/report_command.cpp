@@ -63,6 +63,7 @@ int run_report(const ReportArgs& args) {
   in.inferences_per_hour = args.rate;
   in.battery_mah = args.battery_mah;
   in.sleep_ua = args.sleep_ua;
+  if (options.target) in.code_size = measure_code_size(compiled.code, *options.target);
   in.anomaly_threshold = args.anomaly_threshold;
   if (args.anomaly_threshold && args.dataset.empty()) throw UserError(ErrorKind::Usage, "--anomaly-threshold needs --dataset");
   if (!args.dataset.empty()) {

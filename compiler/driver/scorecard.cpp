@@ -141,7 +141,16 @@ std::string format_scorecard(const ScorecardInputs& in) {
         cycles_how);
   else
     row("cycles", grouped_digits(cycles), cycles_how + (t ? "; no clock for this target" : "; no --target, so no latency"));
-  row("flash", grouped_digits(c.code.weights_bytes) + " B of weights, plus code", "compiler; code size is the target compiler's (arm-none-eabi-size)");
+  if (in.code_size) {
+    const int64_t flash = in.code_size->text + in.code_size->data;
+    row("flash", fmt::format("{} B: {} B of weights, {} B of code and other constants", grouped_digits(flash), grouped_digits(c.code.weights_bytes),
+                             grouped_digits(flash - c.code.weights_bytes)),
+        "measured: text + data of the generated sources compiled with " + in.code_size->how +
+            ", before linking (C library functions not included)");
+  } else {
+    row("flash", grouped_digits(c.code.weights_bytes) + " B of weights, plus code",
+        std::string("compiler; code size needs --target and its compiler on PATH") + (t ? " (" + t->compiler + " is not)" : ""));
+  }
   row("RAM", fmt::format("{} B (arena {} + input/output {})", grouped_digits(m.arena_bytes + m.io_bytes), grouped_digits(m.arena_bytes), grouped_digits(m.io_bytes)),
       "compiler: static memory plan, no heap");
   const std::optional<double> energy = t ? t->energy_uj(cycles) : std::nullopt;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/driver/code_size.h"
 #include "compiler/driver/compile.h"
 #include "compiler/driver/targets.h"
 
@@ -53,6 +54,7 @@ struct ScorecardInputs {
   double sleep_ua = 0;                  // current between inferences
   std::optional<DatasetFigures> dataset, float_dataset;
   std::optional<double> anomaly_threshold;  // the dataset figures are an anomaly detector's
+  std::optional<CodeSize> code_size;        // measured with the target's compiler
 };
 
 // Cycles per inference from the compiled graph when nothing was measured: instructions per MAC

@@ -13,6 +13,25 @@
 
 using namespace mote;
 
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string text;  // stdout and stderr
+};
+
+// Runs `mote <arguments>` and returns its exit code and output.
+CliRun run_mote(const std::string& arguments) {
+  const std::string log = "scorecard_" + std::to_string(::getpid()) + ".txt";
+  const int status = std::system((std::string(MOTE_CLI) + " " + arguments + " > " + log + " 2>&1").c_str());
+  std::stringstream out;
+  out << std::ifstream(log).rdbuf();
+  std::remove(log.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out.str()};
+}
+
+}  // namespace
+
 TEST_CASE("classification metrics are macro averages over the classes") {
   // labels:    0 0 0 1 1 2
   // predicted: 0 0 1 1 2 2
@@ -30,22 +49,20 @@ TEST_CASE("classification metrics are macro averages over the classes") {
 
 TEST_CASE("mote report: latency, energy, battery life and accuracy of the digits sample on the Cortex-M4") {
   const std::string digits = std::string(MOTE_SOURCE_DIR) + "/samples/digits_cnn/";
-  const std::string log = "report_" + std::to_string(::getpid()) + ".txt";
-  // 6,127,918 instructions: mote-m4-run on the emulated Cortex-M4 (docs/targets.md).
-  const std::string command = std::string(MOTE_CLI) + " report " + digits + "model.onnx --name digits --target cortex-m4 " +
-                              "--instructions 6127918 --rate 60 --battery-mah 220 --sleep-ua 1.5 --dataset " + digits +
-                              "digits_holdout.npz > " + log + " 2>&1";
-  REQUIRE(std::system(command.c_str()) == 0);
-  std::stringstream out;
-  out << std::ifstream(log).rdbuf();
-  std::remove(log.c_str());
-  const std::string text = out.str();
+  // 2,211,591 instructions: mote-m4-run on the emulated Cortex-M4 (docs/targets.md).
+  const CliRun run = run_mote("report " + digits + "model.onnx --name digits --target cortex-m4 --instructions 2211591 --rate 60 " +
+                              "--battery-mah 220 --sleep-ua 1.5 --dataset " + digits + "digits_holdout.npz");
+  const std::string& text = run.text;
   INFO(text);
-  CHECK(text.find("76.6 ms (6,127,918 cycles at 80 MHz)") != std::string::npos);  // 6127918 / 80 MHz
-  CHECK(text.find("1452.3 uJ") != std::string::npos);                             // 3 V x 79 uA/MHz x cycles
-  CHECK(text.find("9.568 uA") != std::string::npos);  // 1.5 + 79e-6 x 6127918 x 60 / 3600
-  CHECK(text.find("958 days") != std::string::npos);  // 220 mAh / 9.568 uA
+  REQUIRE(run.exit_code == 0);
+  CHECK(text.find("27.6 ms (2,211,591 cycles at 80 MHz)") != std::string::npos);  // 2211591 / 80 MHz
+  CHECK(text.find("524.1 uJ") != std::string::npos);                              // 3 V x 79 uA/MHz x cycles
+  CHECK(text.find("4.412 uA") != std::string::npos);   // 1.5 + 79e-6 x 2211591 x 60 / 3600
+  CHECK(text.find("2078 days") != std::string::npos);  // 220 mAh / 4.412 uA / 24
   CHECK(text.find("40 B instead of 256 B") != std::string::npos);
+  // Flash measured with arm-none-eabi-g++ (CI installs it): the weights plus some code.
+  CHECK(text.find("B: 57,512 B of weights,") != std::string::npos);
+  CHECK(text.find("measured: text + data of the generated sources compiled with arm-none-eabi-g++") != std::string::npos);
   CHECK(text.find("accuracy 99.56%") != std::string::npos);  // as the sample's README states
   CHECK(text.find("estimate") != std::string::npos);
 }
@@ -60,16 +77,11 @@ TEST_CASE("ROC AUC counts the positive-negative pairs ranked right, ties as half
 
 TEST_CASE("mote report: an autoencoder's AUC and detection figures on the anomaly sample") {
   const std::string anomaly = std::string(MOTE_SOURCE_DIR) + "/samples/anomaly/";
-  const std::string log = "report_anomaly_" + std::to_string(::getpid()) + ".txt";
   // The threshold and the float AUC (0.9712) are the sample's metrics.json, from PyTorch.
-  const std::string command = std::string(MOTE_CLI) + " report " + anomaly + "model.onnx --name anomaly --dataset " + anomaly +
-                              "holdout.npz --anomaly-threshold 1.0941 > " + log + " 2>&1";
-  REQUIRE(std::system(command.c_str()) == 0);
-  std::stringstream out;
-  out << std::ifstream(log).rdbuf();
-  std::remove(log.c_str());
-  const std::string text = out.str();
+  const CliRun run = run_mote("report " + anomaly + "model.onnx --name anomaly --dataset " + anomaly + "holdout.npz --anomaly-threshold 1.0941");
+  const std::string& text = run.text;
   INFO(text);
+  REQUIRE(run.exit_code == 0);
   CHECK(text.find("| anomaly detection | AUC 0.9712; above 1.0941: accuracy") != std::string::npos);
   CHECK(text.find("1560 labelled samples (1 = anomalous)") != std::string::npos);
   CHECK(text.find("4 B instead of 2,560 B of raw input") != std::string::npos);
@@ -77,15 +89,8 @@ TEST_CASE("mote report: an autoencoder's AUC and detection figures on the anomal
 
 TEST_CASE("mote report --anomaly-threshold wants labels of 0 (normal) and 1 (anomalous)") {
   const std::string digits = std::string(MOTE_SOURCE_DIR) + "/samples/digits_cnn/";
-  const std::string log = "report_labels_" + std::to_string(::getpid()) + ".txt";
-  const std::string command = std::string(MOTE_CLI) + " report " + digits + "model.onnx --dataset " + digits +
-                              "digits_holdout.npz --anomaly-threshold 1 > " + log + " 2>&1";
-  const int status = std::system(command.c_str());
-  std::stringstream out;
-  out << std::ifstream(log).rdbuf();
-  std::remove(log.c_str());
-  INFO(out.str());
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 1);  // a user error
-  CHECK(out.str().find("must be 0 (normal) or 1 (anomalous)") != std::string::npos);
+  const CliRun run = run_mote("report " + digits + "model.onnx --dataset " + digits + "digits_holdout.npz --anomaly-threshold 1");
+  INFO(run.text);
+  CHECK(run.exit_code == 1);  // a user error
+  CHECK(run.text.find("must be 0 (normal) or 1 (anomalous)") != std::string::npos);
 }
