@@ -130,7 +130,7 @@ def main():
         os.path.join(HERE, "demo_data.h"),
         "eight held-out windows (four normal, four anomalous), PyTorch's anomaly scores and the threshold",
         {"demo_features": x_test[demo], "demo_expected_score": s[demo][:, None]},
-        {"DEMO_COUNT": 8, "DEMO_LABELS": "{" + ", ".join(str(int(v)) for v in y_test[demo]) + "}",
+        {"DEMO_COUNT": 8, "DEMO_LABELS": sample_tools.c_list(y_test[demo]),
          "ANOMALY_THRESHOLD": float(np.float32(threshold)).hex() + "f"})
     sample_tools.write_json(os.path.join(HERE, "metrics.json"),
                             {"data": "synthetic (make_sample.py)", "threshold": threshold, "float_auc": auc,

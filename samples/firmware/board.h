@@ -23,6 +23,11 @@ board_time board_now(void);
 /* Instructions executed since `start`, or -1 on a board that cannot count them. */
 long board_instructions_since(board_time start);
 
+/* One classifier answer as a line: "<what> <index>: <predicted> (PyTorch <reference>, label
+   <label>) score <score>[, <instructions> instructions]". */
+void board_report_class(const char* what, int index, const char* const* names, int predicted, int reference, int label, float score,
+                        long instructions);
+
 /* The highest-scoring class: how the classifier samples read their logits. */
 static inline int board_argmax(const float* scores, int count) {
   int best = 0;

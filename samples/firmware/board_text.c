@@ -1,4 +1,5 @@
-/* Decimal text for floats without printf's float support (see board.h). */
+/* The boards' shared text helpers (board.h): decimals without printf's float support, and a
+   classifier's answer as a line. */
 #include <math.h>
 #include <stdio.h>
 
@@ -25,4 +26,12 @@ const char* board_decimal(float value, int decimals) {
   else
     snprintf(text, sizeof buffers[0], "%s%lu.%0*lu", sign, magnitude / scale, decimals, magnitude % scale);
   return text;
+}
+
+void board_report_class(const char* what, int index, const char* const* names, int predicted, int reference, int label, float score,
+                        long instructions) {
+  board_printf("%s %d: %-9s (PyTorch %-9s, label %-9s) score %s", what, index, names[predicted], names[reference], names[label],
+               board_decimal(score, 2));
+  if (instructions >= 0) board_printf(", %ld instructions", instructions);
+  board_printf("\n");
 }

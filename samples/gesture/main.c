@@ -20,10 +20,7 @@ int main(void) {
     const int predicted = board_argmax(logits, GESTURE_LOGITS_ELEMENTS);
     const int reference = board_argmax(demo_expected[i], GESTURE_LOGITS_ELEMENTS);
     agree += predicted == reference;
-    board_printf("window %d: %-6s (PyTorch %-6s, label %-6s) score %s", i, names[predicted], names[reference],
-                 names[labels[i]], board_decimal(logits[predicted], 2));
-    if (instructions >= 0) board_printf(", %ld instructions", instructions);
-    board_printf("\n");
+    board_report_class("window", i, names, predicted, reference, labels[i], logits[predicted], instructions);
   }
   board_printf("gesture: %d of %d windows classified as PyTorch does\n", agree, DEMO_COUNT);
   return agree == DEMO_COUNT ? 0 : 1;

@@ -125,24 +125,13 @@ def main():
     x_test, y_test = make_set(rng, 200)
 
     model = sample_tools.train(GestureCNN(), x_train, y_train, torch.nn.functional.cross_entropy, epochs=30)
-    logits = sample_tools.predict(model, x_test)
-    accuracy = float((logits.argmax(1) == y_test).mean())
-    print(f"float accuracy on {len(y_test)} held-out windows: {accuracy:.4f}")
-
-    sample_tools.export(model, x_test[:1], os.path.join(HERE, "model.onnx"), "accel", "logits")
-    sample_tools.write_test_sets(HERE, model, x_test, "accel", "logits")
-    np.savez_compressed(os.path.join(HERE, "holdout.npz"), x=x_test, y=y_test)
-    np.savez_compressed(os.path.join(HERE, "calibration.npz"), x=x_train[:200])
+    logits = sample_tools.save_classifier(HERE, model, (x_train, y_train), (x_test, y_test), "accel", "windows",
+                                          {"data": "synthetic (make_sample.py)", "classes": CLASSES})
     demo = slice(0, 8)
     sample_tools.write_demo_header(
         os.path.join(HERE, "demo_data.h"), "eight held-out accelerometer windows and PyTorch's logits",
         {"demo_windows": x_test[demo], "demo_expected": logits[demo]},
-        {"DEMO_COUNT": 8, "DEMO_LABELS": "{" + ", ".join(str(int(v)) for v in y_test[demo]) + "}",
-         "GESTURE_NAMES": "{" + ", ".join(f'"{name}"' for name in CLASSES) + "}"})
-    sample_tools.write_json(os.path.join(HERE, "metrics.json"),
-                            {"data": "synthetic (make_sample.py)", "float_accuracy": accuracy,
-                             "holdout_size": int(len(y_test)), "train_size": int(len(y_train)), "classes": CLASSES})
-
+        {"DEMO_COUNT": 8, "DEMO_LABELS": sample_tools.c_list(y_test[demo]), "GESTURE_NAMES": sample_tools.c_list(CLASSES)})
 
 if __name__ == "__main__":
     main()

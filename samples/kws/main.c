@@ -21,10 +21,7 @@ int main(void) {
     const int predicted = board_argmax(logits, KWS_LOGITS_ELEMENTS);
     const int reference = board_argmax(demo_expected[i], KWS_LOGITS_ELEMENTS);
     agree += predicted == reference;
-    board_printf("utterance %d: %-7s (PyTorch %-7s, label %-7s) score %s", i, names[predicted], names[reference],
-                 names[labels[i]], board_decimal(logits[predicted], 2));
-    if (instructions >= 0) board_printf(", %ld instructions", instructions);
-    board_printf("\n");
+    board_report_class("utterance", i, names, predicted, reference, labels[i], logits[predicted], instructions);
   }
   board_printf("kws: %d of %d utterances classified as PyTorch does\n", agree, DEMO_COUNT);
   return agree == DEMO_COUNT ? 0 : 1;
