@@ -40,6 +40,7 @@ DatasetFigures dataset_figures(const Graph& graph, const ReportArgs& args, const
 }
 
 int run_report(const ReportArgs& args) {
+  if (args.anomaly_threshold && args.dataset.empty()) throw UserError(ErrorKind::Usage, "--anomaly-threshold needs --dataset");
   CompileOptions options;
   options.model = args.model;
   options.name = args.name;
@@ -65,7 +66,6 @@ int run_report(const ReportArgs& args) {
   in.sleep_ua = args.sleep_ua;
   if (options.target) in.code_size = measure_code_size(compiled.code, *options.target);
   in.anomaly_threshold = args.anomaly_threshold;
-  if (args.anomaly_threshold && args.dataset.empty()) throw UserError(ErrorKind::Usage, "--anomaly-threshold needs --dataset");
   if (!args.dataset.empty()) {
     const std::vector<int64_t> labels = read_labels(args.dataset, args.labels);
     if (args.anomaly_threshold && std::any_of(labels.begin(), labels.end(), [](int64_t label) { return label != 0 && label != 1; }))
