@@ -21,15 +21,16 @@ constexpr int kHistogramBins = 2048;
 struct Observed {
   float lo = std::numeric_limits<float>::infinity();
   float hi = -std::numeric_limits<float>::infinity();
-  std::vector<double> histogram;  // of |x| over [0, max(|lo|, |hi|)]
+  std::vector<double> histogram;  // of the nonzero |x| over [0, max(|lo|, |hi|)]
+  double zeros = 0;               // exact zeros, kept apart
   double magnitude() const { return std::max(std::fabs(lo), std::fabs(hi)); }
 };
 
 // The magnitude below which `share` of the observed values lie.
 double percentile_threshold(const Observed& o, double share) {
-  double total = 0;
+  double total = o.zeros;
   for (double h : o.histogram) total += h;
-  double seen = 0;
+  double seen = o.zeros;
   const double width = o.magnitude() / kHistogramBins;
   for (int i = 0; i < kHistogramBins; ++i) {
     seen += o.histogram[static_cast<size_t>(i)];
@@ -37,6 +38,53 @@ double percentile_threshold(const Observed& o, double share) {
   }
   return o.magnitude();
 }
+
+}  // namespace
+
+double entropy_threshold(const std::vector<double>& histogram, double bin_width, int levels) {
+  const int bins = static_cast<int>(histogram.size());
+  double best_divergence = std::numeric_limits<double>::infinity();
+  int best = bins;
+  std::vector<double> reference, expanded;
+  for (int cut = std::min(levels, bins); cut <= bins; ++cut) {
+    // P: the first `cut` bins, with everything beyond them clipped into the last one.
+    reference.assign(histogram.begin(), histogram.begin() + cut);
+    for (int i = cut; i < bins; ++i) reference.back() += histogram[static_cast<size_t>(i)];
+    double total = 0;
+    for (double h : reference) total += h;
+    if (total <= 0) continue;
+    // Q: each of `levels` steps of the cut range holds its bins' count, spread evenly over the
+    // bins that P has non-empty (empty ones stay empty: int8 cannot put mass there either).
+    expanded.assign(static_cast<size_t>(cut), 0.0);
+    for (int level = 0; level < levels; ++level) {
+      const int first = level * cut / levels, end = (level + 1) * cut / levels;
+      double count = 0;
+      int occupied = 0;
+      for (int i = first; i < end; ++i) {
+        count += histogram[static_cast<size_t>(i)];
+        occupied += histogram[static_cast<size_t>(i)] > 0;
+      }
+      for (int i = first; i < end; ++i)
+        if (histogram[static_cast<size_t>(i)] > 0) expanded[static_cast<size_t>(i)] = count / occupied;
+    }
+    double expanded_total = 0;
+    for (double q : expanded) expanded_total += q;
+    double divergence = 0;
+    for (int i = 0; i < cut; ++i) {
+      const double p = reference[static_cast<size_t>(i)] / total;
+      if (p <= 0) continue;
+      const double q = expanded[static_cast<size_t>(i)] / expanded_total;
+      divergence += q > 0 ? p * std::log(p / q) : p * std::log(p / 1e-12);  // the clipped mass may land in an empty bin
+    }
+    if (divergence < best_divergence) {
+      best_divergence = divergence;
+      best = cut;
+    }
+  }
+  return best * bin_width;
+}
+
+namespace {
 
 struct Quantization {
   float scale = 1.0f;
@@ -183,7 +231,7 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
       targets.push_back(out);
     }
   }
-  // Calibration: ranges, then (for the percentile observer) histograms of magnitudes.
+  // Calibration: ranges, then (for the clipping observers) histograms of magnitudes.
   std::unordered_map<const Value*, Observed> observed;
   for (Value* v : targets) observed[v];
   const int rounds = options.observer != QuantizeOptions::Observer::MinMax ? 3 : 2;  // ranges, [histograms], report
@@ -213,7 +261,12 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
         const double width = it->second.magnitude() / kHistogramBins;
         for (int64_t i = 0; i < t.numel(); ++i) {
           const double x = std::fabs(static_cast<double>(t.data<float>()[i]));
-          if (std::isfinite(x)) it->second.histogram[static_cast<size_t>(std::min<double>(x / width, kHistogramBins - 1))] += 1;
+          // Exact zeros (half of a Relu's outputs) stay exact in int8; counted, their spike in
+          // the first bin would make the entropy observer clip far too much.
+          if (x == 0)
+            it->second.zeros += 1;
+          else if (std::isfinite(x))
+            it->second.histogram[static_cast<size_t>(std::min<double>(x / width, kHistogramBins - 1))] += 1;
         }
       });
     }
@@ -228,7 +281,11 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
     double lo = std::isfinite(o.lo) ? o.lo : 0.0, hi = std::isfinite(o.hi) ? o.hi : 0.0;
     // Clipping observers are for hidden activations: graph outputs keep their full range.
     if (options.observer != QuantizeOptions::Observer::MinMax && o.magnitude() > 0 && !graph.is_graph_output(v)) {
-      const double t = percentile_threshold(o, options.percentile / 100.0);
+      // A tensor of one sign spreads 255 steps over [0, T]; one of both signs about half.
+      const int levels = lo >= 0 || hi <= 0 ? 255 : 128;
+      const double t = options.observer == QuantizeOptions::Observer::Percentile
+                           ? percentile_threshold(o, options.percentile / 100.0)
+                           : entropy_threshold(o.histogram, o.magnitude() / kHistogramBins, levels);
       lo = std::max(lo, -t);
       hi = std::min(hi, t);
     }

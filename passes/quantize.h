@@ -16,7 +16,10 @@
 namespace mote {
 
 struct QuantizeOptions {
-  enum class Observer { MinMax, Percentile };
+  // MinMax: the observed range. Percentile: the magnitude below which `percentile` % of the
+  // values lie. Entropy: the clipping threshold whose int8 histogram is closest to the observed
+  // one (least KL divergence, as TensorRT calibrates). The last two clip hidden activations only.
+  enum class Observer { MinMax, Percentile, Entropy };
   Observer observer = Observer::MinMax;
   double percentile = 99.99;        // Percentile: the share of values the range keeps
   std::set<std::string> keep_float;  // node names whose outputs stay float
@@ -24,6 +27,12 @@ struct QuantizeOptions {
   // histograms, error report), for a progress display; may be empty.
   std::function<void(int, int)> progress;
 };
+
+// The entropy observer's choice for a histogram of magnitudes over [0, bins x bin_width):
+// the threshold T (a whole number of bins, at least `levels`) that minimises KL(P || Q), where P
+// is the histogram cut at T with the clipped counts added to its last bin, and Q is P
+// quantized to `levels` equal steps, each step's count spread over its non-empty bins.
+double entropy_threshold(const std::vector<double>& histogram, double bin_width, int levels);
 
 // Signal-to-quantization-noise ratio of one tensor, float model against int8 model.
 struct TensorError {

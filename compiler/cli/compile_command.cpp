@@ -76,7 +76,9 @@ CompileOptions make_options(const CompileArgs& args) {
     if (args.calibration.empty()) throw UserError(ErrorKind::Usage, "--quantize int8 needs --calibration DATA (.npy, .npz or a folder of .pb sets)");
     options.quantize_int8 = true;
     options.calibration = args.calibration;
-    options.quantize.observer = args.observer == "percentile" ? QuantizeOptions::Observer::Percentile : QuantizeOptions::Observer::MinMax;
+    options.quantize.observer = args.observer == "percentile" ? QuantizeOptions::Observer::Percentile
+                                : args.observer == "entropy"  ? QuantizeOptions::Observer::Entropy
+                                                              : QuantizeOptions::Observer::MinMax;
     options.quantize.percentile = args.percentile;
     options.quantize.keep_float.insert(args.keep_float.begin(), args.keep_float.end());
     if (!args.quiet && isatty(STDERR_FILENO))  // a progress line only where someone watches it
@@ -176,8 +178,9 @@ Command add_compile_command(CLI::App& app) {
   compile->add_option("--quantize", args->quantize, "int8: post-training quantization calibrated on --calibration");
   compile->add_option("--calibration", args->calibration,
                       "DATA: representative inputs, a .npy / .npz file (samples along the first axis) or a folder of .pb test sets");
-  compile->add_option("--observer", args->observer, "minmax (default) or percentile: how activation ranges are chosen")
-      ->check(CLI::IsMember({"minmax", "percentile"}));
+  compile->add_option("--observer", args->observer,
+                      "minmax (default), percentile or entropy (least KL divergence): how activation ranges are chosen")
+      ->check(CLI::IsMember({"minmax", "percentile", "entropy"}));
   compile->add_option("--percentile", args->percentile, "PERCENT: the share of values the percentile observer keeps (99.99)");
   compile->add_option("--keep-float", args->keep_float, "NODE,...: nodes whose outputs stay float")->delimiter(',');
   CLI::Option* verbose = compile->add_flag("-v,--verbose", args->verbose, "print what each pass did");

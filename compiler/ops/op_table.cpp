@@ -37,8 +37,8 @@
   X(QuantizeLinear) X(DequantizeLinear) X(ConvInteger) X(MatMulInteger) X(QLinearConv)          \
   X(QLinearMatMul)                                                                              \
   /* com.microsoft integer ops (qlinear*.cpp, pool.cpp, softmax.cpp) and mote.Lookup */          \
-  X(QGemm) X(QLinearAdd) X(QLinearMul) X(QLinearAveragePool) X(QLinearGlobalAveragePool) X(QLinearSoftmax)    \
-  X(QLinearSigmoid) X(QLinearLeakyRelu) X(Lookup)                                               \
+  X(QGemm) X(QLinearAdd) X(QLinearConcat) X(QLinearMul) X(QLinearAveragePool) X(QLinearGlobalAveragePool)   \
+  X(QLinearSoftmax) X(QLinearSigmoid) X(QLinearLeakyRelu) X(Lookup)                             \
   /* signal processing, sampling, linear algebra, text */                                       \
   X(DFT) X(STFT) X(MelWeightMatrix) X(GridSample) X(RoiAlign) X(Det) X(Einsum) X(MaxUnpool)     \
   X(TfIdfVectorizer)

@@ -67,22 +67,10 @@ void infer_qlinear_unary(InferContext& c) {
   c.set_output(0, c.has_input(4) ? c.dtype(4) : c.dtype(0), c.shape(0));
 }
 
-// table[i] = quantize(f(dequantize(i + lowest))), rounding half to even as QuantizeLinear.
 std::vector<KernelCall> lower_table(LowerContext& c, const std::function<double(double)>& f) {
-  const double x_scale = scalar_scale(c.constant_input(1)), y_scale = scalar_scale(c.constant_input(3));
-  const int32_t x_zero = scalar_zero(c.known_input(2)), y_zero = scalar_zero(c.known_input(4));
-  const DType x_type = c.input(0).dtype, y_type = c.output(0).dtype;
-  const int32_t x_low = x_type == DType::Int8 ? -128 : 0, y_low = y_type == DType::Int8 ? -128 : 0;
-  Tensor table(y_type, Shape{256});
-  for (int32_t i = 0; i < 256; ++i) {
-    const double y = std::nearbyint(f((i + x_low - x_zero) * x_scale) / y_scale) + y_zero;
-    const int32_t q = static_cast<int32_t>(std::fmin(std::fmax(y, y_low), y_low + 255));
-    if (y_type == DType::Int8)
-      table.data<int8_t>()[i] = static_cast<int8_t>(q);
-    else
-      table.data<uint8_t>()[i] = static_cast<uint8_t>(q);
-  }
-  return {lookup_call(x_type, y_type, c.input(0).shape.numel(),
+  Tensor table = requantization_table(c.input(0).dtype, scalar_scale(c.constant_input(1)), scalar_zero(c.known_input(2)), c.output(0).dtype,
+                                      scalar_scale(c.constant_input(3)), scalar_zero(c.known_input(4)), f);
+  return {lookup_call(c.input(0).dtype, c.output(0).dtype, c.input(0).shape.numel(),
                       KernelArg::constant_tensor(std::make_shared<const Tensor>(std::move(table))))};
 }
 

@@ -56,4 +56,19 @@ std::pair<int32_t, int32_t> quantized_activation_range(const std::optional<Fused
   }
 }
 
+Tensor requantization_table(DType x_type, double x_scale, int32_t x_zero, DType y_type, double y_scale, int32_t y_zero,
+                            const std::function<double(double)>& f) {
+  const int32_t x_low = x_type == DType::Int8 ? -128 : 0, y_low = y_type == DType::Int8 ? -128 : 0;
+  Tensor table(y_type, Shape{256});
+  for (int32_t i = 0; i < 256; ++i) {
+    const double y = std::nearbyint(f((i + x_low - x_zero) * x_scale) / y_scale) + y_zero;
+    const int32_t q = static_cast<int32_t>(std::fmin(std::fmax(y, y_low), y_low + 255));
+    if (y_type == DType::Int8)
+      table.data<int8_t>()[i] = static_cast<int8_t>(q);
+    else
+      table.data<uint8_t>()[i] = static_cast<uint8_t>(q);
+  }
+  return table;
+}
+
 }  // namespace mote

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -26,5 +27,10 @@ int32_t scalar_zero(const Tensor* zero_point);
 // by a fused Relu or Clip (which commute with quantization, a monotonic map).
 std::pair<int32_t, int32_t> quantized_activation_range(const std::optional<FusedActivation>& activation, float scale,
                                                        int32_t zero, int32_t lo, int32_t hi);
+
+// The 256-entry table of an 8-bit function: table[i] = quantize(f(dequantize(i + lowest of
+// x_type))), rounding half to even and saturating as QuantizeLinear does.
+Tensor requantization_table(DType x_type, double x_scale, int32_t x_zero, DType y_type, double y_scale, int32_t y_zero,
+                            const std::function<double(double)>& f);
 
 }  // namespace mote

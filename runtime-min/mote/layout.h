@@ -28,8 +28,10 @@ struct StridedCopyParams {
   }
 };
 
-template <class T>
-void strided_copy(const StridedCopyParams& p, const T* MOTE_RESTRICT x, T* MOTE_RESTRICT y) {
+// y[out position] = f(x[in position]) over the index maps of `p`: the walk strided_copy and
+// its element-mapping variants (strided_lookup in quantized.h) share.
+template <class X, class Y, class F>
+void strided_map(const StridedCopyParams& p, const X* MOTE_RESTRICT x, Y* MOTE_RESTRICT y, F f) {
   if (p.count == 0) return;
   const int32_t last = p.rank - 1;
   const int32_t n = p.dims[last], si = p.in_strides[last], so = p.out_strides[last];
@@ -37,9 +39,9 @@ void strided_copy(const StridedCopyParams& p, const T* MOTE_RESTRICT x, T* MOTE_
   int32_t in = p.in_offset, out = p.out_offset;
   for (int32_t done = 0; done < p.count; done += n) {
     if (si == 1 && so == 1) {
-      for (int32_t j = 0; j < n; ++j) y[out + j] = x[in + j];
+      for (int32_t j = 0; j < n; ++j) y[out + j] = f(x[in + j]);
     } else {
-      for (int32_t j = 0; j < n; ++j) y[out + j * so] = x[in + j * si];
+      for (int32_t j = 0; j < n; ++j) y[out + j * so] = f(x[in + j * si]);
     }
     for (int32_t d = last - 1; d >= 0; --d) {
       in += p.in_strides[d];
@@ -50,6 +52,11 @@ void strided_copy(const StridedCopyParams& p, const T* MOTE_RESTRICT x, T* MOTE_
       index[d] = 0;
     }
   }
+}
+
+template <class T>
+void strided_copy(const StridedCopyParams& p, const T* MOTE_RESTRICT x, T* MOTE_RESTRICT y) {
+  strided_map(p, x, y, [](T v) { return v; });
 }
 
 // Gather along one axis: y[o, j, i] = x[o, indices[j], i], negative indices counting from the

@@ -8,6 +8,7 @@
 #include "mote/base.h"
 #include "mote/conv.h"
 #include "mote/elementwise.h"
+#include "mote/layout.h"
 #include "mote/math.h"
 #include "mote/pool.h"
 #include "mote/softmax.h"
@@ -528,6 +529,13 @@ struct LookupParams {
 template <class X, class Y>
 void lookup_table(const LookupParams& p, const X* MOTE_RESTRICT x, const Y* MOTE_RESTRICT table, Y* MOTE_RESTRICT y) {
   for (int32_t i = 0; i < p.count; ++i) y[i] = table[static_cast<int32_t>(x[i]) - numeric_limits<X>::lowest()];
+}
+
+// strided_copy through a 256-entry table: one input of QLinearConcat whose quantization differs
+// from the output's.
+template <class X, class Y>
+void strided_lookup(const StridedCopyParams& p, const X* MOTE_RESTRICT x, const Y* MOTE_RESTRICT table, Y* MOTE_RESTRICT y) {
+  strided_map(p, x, y, [table](X v) { return table[static_cast<int32_t>(v) - numeric_limits<X>::lowest()]; });
 }
 
 }  // namespace mote

@@ -100,7 +100,14 @@ std::unique_ptr<Graph> single_op_model(const std::string& op) {
   ModelBuilder m;
   m.input("x", {1, 4, 6, 6});
   std::vector<int64_t> out{1, 4, 6, 6};
-  if (op == "Add" || op == "Mul") {
+  if (op == "Concat") {  // two inputs of different ranges: different scales, one goes through a table
+    m.input("x2", {1, 3, 6, 6});
+    m.initializer("half", {1}, {0.5f});
+    m.node("Mul", {"x2", "half"}, {"x2_half"});
+    auto& concat = m.node("Concat", {"x", "x2_half"}, {"y"});
+    ModelBuilder::attr_int(concat, "axis", 1);
+    out = {1, 7, 6, 6};
+  } else if (op == "Add" || op == "Mul") {
     m.input("x2", {1, 4, op == "Mul" ? 1 : 6, op == "Mul" ? 1 : 6});  // Mul broadcasts per channel
     m.node(op, {"x", "x2"}, {"y"});
   } else if (op == "AveragePool" || op == "MaxPool") {
@@ -131,7 +138,7 @@ std::unique_ptr<Graph> single_op_model(const std::string& op) {
 
 TEST_CASE("fuse_qdq: every integer form within 1 LSB of the float QDQ graph, no float op left") {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"Add", "QLinearAdd"},       {"Mul", "QLinearMul"},                 {"AveragePool", "QLinearAveragePool"}, {"GlobalAveragePool", "QLinearGlobalAveragePool"},
+      {"Add", "QLinearAdd"},       {"Mul", "QLinearMul"},                 {"Concat", "QLinearConcat"},                 {"AveragePool", "QLinearAveragePool"}, {"GlobalAveragePool", "QLinearGlobalAveragePool"},
       {"MaxPool", "MaxPool"},      {"Gemm", "QGemm"},                     {"Softmax", "QLinearSoftmax"},
       {"Sigmoid", "Lookup"},       {"Tanh", "Lookup"},                    {"Exp", "Lookup"}};
   for (const auto& [op, integer_op] : cases) {
@@ -299,4 +306,63 @@ TEST_CASE("int8 I/O (--io int8) names every input and output it cannot make 8-bi
     CHECK(std::string(e.what()).find("graph input 'image'") != std::string::npos);
     CHECK(std::string(e.what()).find("graph output 'logits'") != std::string::npos);
   }
+}
+
+TEST_CASE("the entropy observer keeps a range that has no outliers and clips far outliers") {
+  // Uniform counts: int8 steps reproduce the whole range exactly (KL 0), any cut adds error.
+  CHECK(entropy_threshold(std::vector<double>(2048, 1.0), 0.5, 128) == 1024.0);
+  // A decaying distribution (a Relu's magnitudes) with three values near the end of the range:
+  // the threshold drops them and keeps the bulk. Worked out with the same algorithm in numpy:
+  // 764 bins, where the decay is down to a few counts per bin.
+  std::vector<double> decaying(2048);
+  for (size_t i = 0; i < decaying.size(); ++i) decaying[i] = std::floor(1e6 * std::exp(-static_cast<double>(i) / 60.0));
+  decaying[2040] += 3;
+  CHECK(entropy_threshold(decaying, 1.0, 255) == 764.0);
+}
+
+TEST_CASE("com.microsoft.QLinearConcat as ONNX Runtime defines it: a copy where the quantization matches, requantized where not") {
+  ModelBuilder m;
+  auto* contrib = m.proto().add_opset_import();
+  contrib->set_domain("com.microsoft");
+  contrib->set_version(1);
+  auto scalar = [&](const std::string& name, int type, float value) {
+    auto* t = m.proto().mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(type);
+    if (type == onnx::TensorProto::FLOAT)
+      t->add_float_data(value);
+    else
+      t->add_int32_data(static_cast<int32_t>(value));
+  };
+  scalar("y_scale", onnx::TensorProto::FLOAT, 0.5f);
+  scalar("y_zero", onnx::TensorProto::INT8, 3);
+  scalar("a_scale", onnx::TensorProto::FLOAT, 0.5f);  // as the output: copied
+  scalar("a_zero", onnx::TensorProto::INT8, 3);
+  scalar("b_scale", onnx::TensorProto::FLOAT, 0.25f);
+  scalar("b_zero", onnx::TensorProto::INT8, -4);
+  m.input("a", {1, 2, 2}, onnx::TensorProto::INT8);
+  m.input("b", {1, 1, 2}, onnx::TensorProto::INT8);
+  auto& concat = m.node("QLinearConcat", {"y_scale", "y_zero", "a", "a_scale", "a_zero", "b", "b_scale", "b_zero"}, {"y"});
+  concat.set_domain("com.microsoft");
+  ModelBuilder::attr_int(concat, "axis", 1);
+  m.output("y", {1, 3, 2}, onnx::TensorProto::INT8);
+  auto graph = m.import();
+  const Tensor a = Tensor::from_values<int8_t>(Shape{1, 2, 2}, {-128, 0, 5, 127});
+  const Tensor b = Tensor::from_values<int8_t>(Shape{1, 1, 2}, {-128, 100});
+  const Tensor y = evaluate_graph(*graph, {a, b})[0];
+  // b: (-128 + 4) x 0.25 = -31 -> -31 / 0.5 + 3 = -59; (100 + 4) x 0.25 = 26 -> 26 / 0.5 + 3 = 55.
+  const std::vector<int8_t> want{-128, 0, 5, 127, -59, 55};
+  REQUIRE(y.numel() == 6);
+  for (int64_t i = 0; i < 6; ++i) CHECK(y.data<int8_t>()[i] == want[static_cast<size_t>(i)]);
+  // The copied input is a strided copy, the other a table lookup on its way into the output.
+  int copies = 0, lookups = 0;
+  for (const auto& node : graph->nodes()) {
+    LowerContext context(*node);
+    for (const KernelCall& call : node->op->lower(context)) {
+      copies += call.function.find("strided_copy") != std::string::npos;
+      lookups += call.function.find("strided_lookup") != std::string::npos;
+    }
+  }
+  CHECK(copies == 1);
+  CHECK(lookups == 1);
 }
