@@ -8,6 +8,8 @@
 //   Slice) run on the integers when input and output share quantization;
 // - other elementwise ops of one 8-bit input become a 256-entry table (mote.Lookup) computed
 //   here with the op's own float kernel.
+// - a requantization, QuantizeLinear(DequantizeLinear(x)) between two 8-bit quantizations,
+//   becomes one table lookup (or nothing, when both are the same).
 // Anything else stays float between its DequantizeLinear and QuantizeLinear (mixed precision).
 #include <cmath>
 #include <map>
@@ -95,6 +97,21 @@ Node* lookup_table(Graph& graph, const Node& node, const QdqPattern& pattern, co
   return graph.add_node(&ops::kLookup, node.name, nullptr, {x.integer, table_value}, {pattern.output.integer}, 1, before);
 }
 
+// QuantizeLinear(DequantizeLinear(x)): the table of the two from x's 8-bit quantization to the
+// output's, or x itself through an Identity (removed later) when they are the same.
+Node* requantization(Graph& graph, const Node& dequantize, const QdqPattern& pattern, const Node* before) {
+  const std::optional<QdqOperand> x = quantization_of(dequantize, dequantize.inputs[0]);
+  if (pattern.activation || !per_tensor_8bit(x) || !is_8bit(pattern.output.integer->dtype)) return nullptr;
+  if (same_quantization(*x, pattern.output))
+    return graph.add_node(find_op("", "Identity"), dequantize.name, nullptr, {x->integer}, {pattern.output.integer}, 1, before);
+  Tensor table = requantization_table(x->integer->dtype, scalar_scale(*x->scale->constant),
+                                      scalar_zero(x->zero_point ? x->zero_point->constant.get() : nullptr), pattern.output.integer->dtype,
+                                      scalar_scale(*pattern.output.scale->constant),
+                                      scalar_zero(pattern.output.zero_point ? pattern.output.zero_point->constant.get() : nullptr));
+  Value* table_value = graph.add_constant(dequantize.label() + "_requantize", std::make_shared<const Tensor>(std::move(table)));
+  return graph.add_node(&ops::kLookup, dequantize.name, nullptr, {x->integer, table_value}, {pattern.output.integer}, 1, before);
+}
+
 }  // namespace
 
 void fuse_qdq(Graph& graph, PassContext& context) {
@@ -130,6 +147,7 @@ void fuse_qdq(Graph& graph, PassContext& context) {
     if (other_outputs_used) continue;
     for (Value* in : core->inputs) pattern.inputs.push_back(dequantized(in));
     Node* integer = core->op->quantized_form ? core->op->quantized_form(graph, *core, pattern, quantize) : nullptr;
+    if (!integer && core->op == &ops::kDequantizeLinear) integer = requantization(graph, *core, pattern, quantize);
     if (!integer && core->op->traits.selects_elements) integer = selected_elements(graph, *core, pattern, quantize);
     if (!integer && core->op->traits.elementwise) integer = lookup_table(graph, *core, pattern, quantize);
     if (!integer) continue;

@@ -65,9 +65,8 @@ std::vector<KernelCall> lower(LowerContext& c) {
       calls.push_back(strided_copy_kernel(type, copies[i], in, y));
       continue;
     }
-    // As ONNX Runtime: QuantizeLinear(DequantizeLinear(x)) with float scales.
-    auto table = std::make_shared<const Tensor>(
-        requantization_table(type, x_scale, x_zero, type, y_scale, y_zero, [](double value) { return value; }));
+    // As ONNX Runtime: QuantizeLinear(DequantizeLinear(x)) in float.
+    auto table = std::make_shared<const Tensor>(requantization_table(type, x_scale, x_zero, type, y_scale, y_zero));
     const StridedCopyParams p = make_strided_copy_params(copies[i]);
     calls.push_back(dispatch_in<QuantTypes>(type, [&](auto tag) {
       using Q = typename decltype(tag)::type;

@@ -68,8 +68,8 @@ void infer_qlinear_unary(InferContext& c) {
 }
 
 std::vector<KernelCall> lower_table(LowerContext& c, const std::function<double(double)>& f) {
-  Tensor table = requantization_table(c.input(0).dtype, scalar_scale(c.constant_input(1)), scalar_zero(c.known_input(2)), c.output(0).dtype,
-                                      scalar_scale(c.constant_input(3)), scalar_zero(c.known_input(4)), f);
+  Tensor table = function_table(c.input(0).dtype, scalar_scale(c.constant_input(1)), scalar_zero(c.known_input(2)), c.output(0).dtype,
+                                scalar_scale(c.constant_input(3)), scalar_zero(c.known_input(4)), f);
   return {lookup_call(c.input(0).dtype, c.output(0).dtype, c.input(0).shape.numel(),
                       KernelArg::constant_tensor(std::make_shared<const Tensor>(std::move(table))))};
 }

@@ -56,17 +56,34 @@ std::pair<int32_t, int32_t> quantized_activation_range(const std::optional<Fused
   }
 }
 
-Tensor requantization_table(DType x_type, double x_scale, int32_t x_zero, DType y_type, double y_scale, int32_t y_zero,
-                            const std::function<double(double)>& f) {
-  const int32_t x_low = x_type == DType::Int8 ? -128 : 0, y_low = y_type == DType::Int8 ? -128 : 0;
+namespace {
+
+int32_t lowest(DType type) { return type == DType::Int8 ? -128 : 0; }
+
+// Writes the quantized value `q` (before saturation) into entry i of an 8-bit table.
+void set_entry(Tensor& table, int32_t i, double q) {
+  const int32_t low = lowest(table.dtype());
+  const int32_t v = static_cast<int32_t>(std::fmin(std::fmax(q, low), low + 255));
+  if (table.dtype() == DType::Int8)
+    table.data<int8_t>()[i] = static_cast<int8_t>(v);
+  else
+    table.data<uint8_t>()[i] = static_cast<uint8_t>(v);
+}
+
+}  // namespace
+
+Tensor function_table(DType x_type, double x_scale, int32_t x_zero, DType y_type, double y_scale, int32_t y_zero,
+                      const std::function<double(double)>& f) {
+  Tensor table(y_type, Shape{256});
+  for (int32_t i = 0; i < 256; ++i) set_entry(table, i, std::nearbyint(f((i + lowest(x_type) - x_zero) * x_scale) / y_scale) + y_zero);
+  return table;
+}
+
+Tensor requantization_table(DType x_type, float x_scale, int32_t x_zero, DType y_type, float y_scale, int32_t y_zero) {
   Tensor table(y_type, Shape{256});
   for (int32_t i = 0; i < 256; ++i) {
-    const double y = std::nearbyint(f((i + x_low - x_zero) * x_scale) / y_scale) + y_zero;
-    const int32_t q = static_cast<int32_t>(std::fmin(std::fmax(y, y_low), y_low + 255));
-    if (y_type == DType::Int8)
-      table.data<int8_t>()[i] = static_cast<int8_t>(q);
-    else
-      table.data<uint8_t>()[i] = static_cast<uint8_t>(q);
+    const float real = static_cast<float>(i + lowest(x_type) - x_zero) * x_scale;  // DequantizeLinear
+    set_entry(table, i, static_cast<double>(std::nearbyint(real / y_scale)) + y_zero);  // QuantizeLinear
   }
   return table;
 }

@@ -29,8 +29,12 @@ std::pair<int32_t, int32_t> quantized_activation_range(const std::optional<Fused
                                                        int32_t zero, int32_t lo, int32_t hi);
 
 // The 256-entry table of an 8-bit function: table[i] = quantize(f(dequantize(i + lowest of
-// x_type))), rounding half to even and saturating as QuantizeLinear does.
-Tensor requantization_table(DType x_type, double x_scale, int32_t x_zero, DType y_type, double y_scale, int32_t y_zero,
-                            const std::function<double(double)>& f);
+// x_type))), in double, rounding half to even and saturating as QuantizeLinear does.
+Tensor function_table(DType x_type, double x_scale, int32_t x_zero, DType y_type, double y_scale, int32_t y_zero,
+                      const std::function<double(double)>& f);
+
+// The table of QuantizeLinear(DequantizeLinear(i)) from one 8-bit quantization to another,
+// computed in float32 as the two ONNX ops are, so that it equals them on every value.
+Tensor requantization_table(DType x_type, float x_scale, int32_t x_zero, DType y_type, float y_scale, int32_t y_zero);
 
 }  // namespace mote

@@ -366,3 +366,40 @@ TEST_CASE("com.microsoft.QLinearConcat as ONNX Runtime defines it: a copy where 
   CHECK(copies == 1);
   CHECK(lookups == 1);
 }
+
+TEST_CASE("fuse_qdq merges a requantization, QuantizeLinear(DequantizeLinear(x)), into one table, equal on every value") {
+  for (const bool same : {false, true}) {
+    INFO((same ? "same quantization" : "different quantization"));
+    ModelBuilder m;
+    m.input("x", {1, 256});
+    m.initializer("s1", {}, {0.02f});
+    m.initializer("s2", {}, {same ? 0.02f : 0.05f});
+    auto zero = [&](const std::string& name, int32_t value) {
+      auto* t = m.proto().mutable_graph()->add_initializer();
+      t->set_name(name);
+      t->set_data_type(onnx::TensorProto::INT8);
+      t->add_int32_data(value);
+    };
+    zero("z1", 3);
+    zero("z2", same ? 3 : -10);
+    m.node("QuantizeLinear", {"x", "s1", "z1"}, {"q1"});
+    m.node("DequantizeLinear", {"q1", "s1", "z1"}, {"d1"});
+    m.node("QuantizeLinear", {"d1", "s2", "z2"}, {"q2"});
+    m.node("DequantizeLinear", {"q2", "s2", "z2"}, {"y"});
+    m.output("y", {1, 256});
+    auto reference = m.import();
+    auto fused = reference->clone();
+    PassContext context;
+    fuse_qdq(*fused, context);
+    eliminate_dead_nodes(*fused, context);
+    CHECK(count_op(*fused, "Lookup") == (same ? 0 : 1));
+    CHECK(count_op(*fused, "QuantizeLinear") == 1);    // the input's
+    CHECK(count_op(*fused, "DequantizeLinear") == 1);  // the output's
+    // Every int8 level of x (and values between levels) through both graphs.
+    std::vector<float> values(256);
+    for (size_t i = 0; i < values.size(); ++i) values[i] = (static_cast<float>(i) - 131.0f) * 0.02f + (i % 3 == 0 ? 0.007f : 0.0f);
+    const Tensor input = Tensor::from_values<float>(Shape{1, 256}, values);
+    const Tensor want = evaluate_graph(*reference, {input})[0], got = evaluate_graph(*fused, {input})[0];
+    for (int64_t i = 0; i < want.numel(); ++i) CHECK(got.data<float>()[i] == want.data<float>()[i]);
+  }
+}
