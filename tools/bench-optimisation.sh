@@ -24,7 +24,7 @@ flash() {  # DIR NAME -> bytes of text + data
 echo "| model | nodes, passes off | nodes, default | kernel calls off / on | flash off | flash on | arena off | arena on |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for model in samples/digits_cnn samples/inception_tiny samples/mlperf-tiny/kws_float samples/mlperf-tiny/vww_float \
-             samples/mlperf-tiny/ic_float samples/mlperf-tiny/ad_float; do
+             samples/mlperf-tiny/ic_float samples/mlperf-tiny/ad_float samples/kws samples/gesture samples/anomaly samples/vww; do
   name=$(basename "$model")
   # shellcheck disable=SC2086
   "$mote" compile "$model/model.onnx" -o "$work/off_$name" --name m $off > "$work/off.txt"
