@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
 #include "compiler/driver/compile.h"
+#include "compiler/driver/shell.h"
 #include "compiler/ir/errors.h"
 
 namespace mote {
@@ -16,16 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// stdout and stderr of a shell command, and whether it exited 0.
-bool run(const std::string& command, std::string& output) {
-  output.clear();
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return false;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  return pclose(pipe) == 0;
-}
+// Whether a shell command ran and exited 0; `output` gets what it printed.
+bool run(const std::string& command, std::string& output) { return run_shell(command, output) == 0; }
 
 bool on_path(const std::string& program) {
   std::string ignored;

@@ -12,7 +12,6 @@
 // different argmax), when the firmware faults, or when the image links malloc/free/new/delete,
 // printf or exception support.
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -22,11 +21,13 @@
 #include <iostream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
 
 #include "compiler/driver/compile.h"
+#include "compiler/driver/shell.h"
 #include "compiler/driver/targets.h"
 #include "compiler/eval/evaluator.h"
 #include "compiler/ir/errors.h"
@@ -62,12 +63,10 @@ struct Result {
 };
 
 std::string run_command(const std::string& command, int* status = nullptr) {
-  std::array<char, 4096> buffer{};
   std::string out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) throw std::runtime_error("cannot run: " + command);
-  while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-  const int code = pclose(pipe);
+  const std::optional<int> started = run_shell(command, out);
+  if (!started) throw std::runtime_error("cannot run: " + command);
+  const int code = *started;
   if (status) *status = code;
   else if (code != 0) throw std::runtime_error(command + " failed:\n" + out);
   return out;
