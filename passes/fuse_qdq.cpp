@@ -9,7 +9,7 @@
 // - other elementwise ops of one 8-bit input become a 256-entry table (mote.Lookup) computed
 //   here with the op's own float kernel.
 // - a requantization, QuantizeLinear(DequantizeLinear(x)) between two 8-bit quantizations,
-//   becomes one table lookup (or nothing, when both are the same).
+//   becomes one table lookup (or nothing, when both are the same, for int16 too).
 // Anything else stays float between its DequantizeLinear and QuantizeLinear (mixed precision).
 #include <cmath>
 #include <map>
@@ -59,7 +59,17 @@ Node* selected_elements(Graph& graph, const Node& node, const QdqPattern& patter
   inputs[0] = x->integer;
   for (size_t i = 1; i < inputs.size(); ++i)
     if (pattern.inputs[i]) return nullptr;  // a second quantized operand (Concat-like) is not handled here
-  return graph.add_node(node.op, node.name, node.attrs->clone(), inputs, {pattern.output.integer}, node.opset, before);
+  Node* const quantize = pattern.output.integer->producer;
+  Node* integer = graph.add_node(node.op, node.name, node.attrs->clone(), inputs, {pattern.output.integer}, node.opset, before);
+  try {  // the op may have no kernel for the integer type (int16, say): then it stays float
+    InferContext check(graph, *integer);
+    integer->op->infer(check);
+  } catch (const UserError&) {
+    graph.remove_node(integer);
+    pattern.output.integer->producer = quantize;
+    return nullptr;
+  }
+  return integer;
 }
 
 // An elementwise op of one 8-bit input (its other inputs constant scalars) as a table of its
@@ -101,9 +111,10 @@ Node* lookup_table(Graph& graph, const Node& node, const QdqPattern& pattern, co
 // output's, or x itself through an Identity (removed later) when they are the same.
 Node* requantization(Graph& graph, const Node& dequantize, const QdqPattern& pattern, const Node* before) {
   const std::optional<QdqOperand> x = quantization_of(dequantize, dequantize.inputs[0]);
-  if (pattern.activation || !per_tensor_8bit(x) || !is_8bit(pattern.output.integer->dtype)) return nullptr;
+  if (pattern.activation || !x) return nullptr;
   if (same_quantization(*x, pattern.output))
     return graph.add_node(find_op("", "Identity"), dequantize.name, nullptr, {x->integer}, {pattern.output.integer}, 1, before);
+  if (!per_tensor_8bit(x) || !is_8bit(pattern.output.integer->dtype)) return nullptr;
   Tensor table = requantization_table(x->integer->dtype, scalar_scale(*x->scale->constant),
                                       scalar_zero(x->zero_point ? x->zero_point->constant.get() : nullptr), pattern.output.integer->dtype,
                                       scalar_scale(*pattern.output.scale->constant),

@@ -19,6 +19,9 @@ void fold_channel_affine(Graph& graph, PassContext& context);
 void fold_padding(Graph& graph, PassContext& context);
 void fuse_activations(Graph& graph, PassContext& context);
 void quantized_io(Graph& graph, PassContext& context);
+// Not in the pipeline: run by the driver before post-training quantization only, with the
+// calibration samples (each one vector of inputs in graph input order).
+void equalize_channel_ranges(Graph& graph, const std::vector<std::vector<Tensor>>& samples, PassContext& context);
 void lower_kernels(Graph& graph, PassContext& context);
 void schedule(Graph& graph, PassContext& context);
 void plan_memory(Graph& graph, PassContext& context);

@@ -6,7 +6,6 @@
 #include <map>
 
 #include "compiler/eval/evaluator.h"
-#include "compiler/ops/gemm.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/quantize.h"
 #include "passes/passes.h"
@@ -87,23 +86,34 @@ double entropy_threshold(const std::vector<double>& histogram, double bin_width,
 namespace {
 
 struct Quantization {
+  DType type = DType::Int8;
   float scale = 1.0f;
-  int8_t zero = 0;
+  int32_t zero = 0;
 };
 
-// Asymmetric int8 over [lo, hi] widened to include 0 (so zero padding and Relu are exact).
-Quantization activation_quantization(double lo, double hi) {
+// int8: asymmetric over [lo, hi] widened to include 0 (so zero padding and Relu are exact).
+// int16: symmetric (zero point 0) over [-max(|lo|, |hi|), max(|lo|, |hi|)], as TFLite's 16x8
+// scheme, whose integer Add needs it; 32767 steps each side make the lost step negligible.
+Quantization activation_quantization(double lo, double hi, DType type) {
   lo = std::min(lo, 0.0);
   hi = std::max(hi, 0.0);
   Quantization q;
+  q.type = type;
   if (hi - lo <= 0) return q;
+  if (type == DType::Int16) {
+    q.scale = static_cast<float>(std::max(-lo, hi) / 32767.0);
+    return q;
+  }
   q.scale = static_cast<float>((hi - lo) / 255.0);
-  q.zero = static_cast<int8_t>(std::clamp(std::round(-128.0 - lo / static_cast<double>(q.scale)), -128.0, 127.0));
+  q.zero = static_cast<int32_t>(std::clamp(std::round(-128.0 - lo / static_cast<double>(q.scale)), -128.0, 127.0));
   return q;
 }
 
 TensorPtr scalar_tensor(float v) { return std::make_shared<const Tensor>(Tensor::scalar<float>(v)); }
-TensorPtr scalar_tensor(int8_t v) { return std::make_shared<const Tensor>(Tensor::scalar<int8_t>(v)); }
+TensorPtr zero_point_tensor(const Quantization& q) {
+  return std::make_shared<const Tensor>(q.type == DType::Int16 ? Tensor::scalar<int16_t>(static_cast<int16_t>(q.zero))
+                                                               : Tensor::scalar<int8_t>(static_cast<int8_t>(q.zero)));
+}
 
 std::unique_ptr<Attrs> axis_attrs(int axis) {
   auto attrs = std::make_unique<ops::QuantizeAttrs>();
@@ -130,8 +140,8 @@ struct QdqValues {
 QdqValues insert_qdq(Graph& graph, Value* value, const Quantization& q) {
   const Node* before = insertion_point(graph, value);
   Value* scale = graph.add_constant(value->name + "_scale", scalar_tensor(q.scale));
-  Value* zero = graph.add_constant(value->name + "_zero_point", scalar_tensor(q.zero));
-  Value* integer = graph.add_value(value->name + "_q", DType::Int8, value->shape);
+  Value* zero = graph.add_constant(value->name + "_zero_point", zero_point_tensor(q));
+  Value* integer = graph.add_value(value->name + "_q", q.type, value->shape);
   if (graph.is_graph_input(value)) {
     Value* dequantized = graph.add_value(value->name + "_dq", DType::Float32, value->shape);
     graph.replace_uses(value, dequantized);
@@ -192,14 +202,12 @@ void quantize_weights(Graph& graph, Node& node, size_t input, int axis) {
 // The weight input and its output-channel axis, for ops whose integer forms take per-channel
 // weights.
 bool weight_axis(const Node& node, size_t& input, int& axis) {
-  const std::string op = node.op_name();
-  const Value* w = node.input(1);
+  ChannelWeights layout;
+  if (!node.op->channel_weights || !node.op->channel_weights(node, layout)) return false;
+  const Value* w = node.input(layout.input);
   if (!w || !w->is_constant() || w->dtype != DType::Float32) return false;
-  input = 1;
-  if (op == "Conv") axis = 0;
-  else if (op == "Gemm") axis = node.attrs_as<ops::GemmAttrs>().trans_b ? 0 : 1;
-  else if (op == "MatMul" && w->shape.rank() == 2) axis = 1;
-  else return false;
+  input = layout.input;
+  axis = layout.output_axis;
   return true;
 }
 
@@ -210,8 +218,9 @@ double sqnr_db(double signal, double noise) {
 
 }  // namespace
 
-QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>>& samples, const QuantizeOptions& options) {
-  MOTE_CHECK(!samples.empty(), "quantize_int8: no samples");
+QuantizeReport quantize_post_training(Graph& graph, const std::vector<std::vector<Tensor>>& samples, const QuantizeOptions& options) {
+  MOTE_CHECK(!samples.empty(), "quantize_post_training: no samples");
+  MOTE_CHECK(options.activations == DType::Int8 || options.activations == DType::Int16, "quantize_post_training: activations must be int8 or int16");
   // Which float values get quantized: inputs and node outputs, except the input of a Relu /
   // Clip that an integer kernel will apply in its store, and outputs of --keep-float nodes.
   std::vector<Value*> targets;
@@ -274,24 +283,25 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
   std::unique_ptr<Graph> reference = graph.clone();
   QuantizeReport report;
   report.samples = static_cast<int>(samples.size());
-  std::map<std::string, std::pair<std::string, Quantization>> integer_of;  // float value name -> int8 value name
+  std::map<std::string, std::pair<std::string, Quantization>> integer_of;  // float value name -> integer value name
   std::unordered_map<const Value*, Quantization> chosen;
   for (Value* v : targets) {
     const Observed& o = observed[v];
     double lo = std::isfinite(o.lo) ? o.lo : 0.0, hi = std::isfinite(o.hi) ? o.hi : 0.0;
     // Clipping observers are for hidden activations: graph outputs keep their full range.
     if (options.observer != QuantizeOptions::Observer::MinMax && o.magnitude() > 0 && !graph.is_graph_output(v)) {
-      // A tensor of one sign spreads 255 steps over [0, T]; one of both signs about half.
-      const int levels = lo >= 0 || hi <= 0 ? 255 : 128;
+      // A tensor of one sign spreads all steps over [0, T] (int8 only); one of both signs half.
+      const int levels = options.activations == DType::Int16 ? 32768 : (lo >= 0 || hi <= 0 ? 255 : 128);
       const double t = options.observer == QuantizeOptions::Observer::Percentile
                            ? percentile_threshold(o, options.percentile / 100.0)
                            : entropy_threshold(o.histogram, o.magnitude() / kHistogramBins, levels);
       lo = std::max(lo, -t);
       hi = std::min(hi, t);
     }
-    Quantization q = activation_quantization(lo, hi);
-    // Probabilities in [0, 1): TFLite's fixed Softmax output quantization, exact in the kernel.
-    if (v->producer && v->producer->op_name() == "Softmax") q = {1.0f / 256.0f, -128};
+    Quantization q = activation_quantization(lo, hi, options.activations);
+    // Probabilities in [0, 1): TFLite's fixed int8 Softmax output quantization, exact in the
+    // kernel.
+    if (v->producer && v->producer->op_name() == "Softmax" && q.type == DType::Int8) q = {DType::Int8, 1.0f / 256.0f, -128};
     // Ops that only move elements keep their input's quantization (so they run on integers).
     const Node* producer = v->producer;
     if (producer && producer->op->traits.selects_elements && chosen.count(producer->inputs[0])) q = chosen[producer->inputs[0]];
@@ -316,7 +326,7 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
   PassContext ignored;
   fuse_qdq(*integer, ignored);
   std::map<std::string, std::pair<double, double>> energy;  // name -> signal, noise
-  std::map<std::string, std::string> float_name_of;  // int8 value name -> float value name
+  std::map<std::string, std::string> float_name_of;  // integer value name -> float value name
   for (const auto& [name, entry] : integer_of) float_name_of[entry.first] = name;
   for (const auto& sample : samples) {
     progressed();
@@ -326,7 +336,7 @@ QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>
     });
     std::map<std::string, Tensor> integer_values;
     const std::vector<Tensor> got = evaluate_graph(*integer, sample, [&](const Value& v, const Tensor& t) {
-      if (float_name_of.count(v.name) && v.dtype == DType::Int8) integer_values.emplace(float_name_of[v.name], t);
+      if (float_name_of.count(v.name) && v.dtype == options.activations) integer_values.emplace(float_name_of[v.name], t);
     });
     for (size_t k = 0; k < want.size(); ++k) {
       auto& [signal, noise] = energy["output:" + reference->outputs[k]->name];

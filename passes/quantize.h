@@ -1,9 +1,10 @@
-// Post-training int8 quantization of a float graph: calibrate activation ranges on sample
-// inputs with Mote's evaluator, then write the model in QDQ form (the form quantized ONNX
-// models have), which the fuse_qdq pass turns into integer kernels. Activations: asymmetric
-// int8 per tensor; Conv / Gemm / MatMul weights: symmetric int8 per output channel; biases
-// become int32 in fuse_qdq. Ops without an integer kernel stay float between
-// DequantizeLinear and QuantizeLinear.
+// Post-training quantization of a float graph: calibrate activation ranges on sample inputs
+// with Mote's evaluator, then write the model in QDQ form (the form quantized ONNX models
+// have), which the fuse_qdq pass turns into integer kernels. Activations: asymmetric int8 per
+// tensor, or symmetric int16 (--quantize int16x8, for models int8 activations hurt, such as
+// audio); Conv / Gemm / MatMul weights: symmetric int8 per output channel; biases become int32
+// in fuse_qdq. Ops without an integer kernel stay float between DequantizeLinear and
+// QuantizeLinear.
 #pragma once
 
 #include <functional>
@@ -16,6 +17,9 @@
 namespace mote {
 
 struct QuantizeOptions {
+  DType activations = DType::Int8;  // Int8, or Int16 (with int8 weights)
+  // The driver equalizes channel ranges across layer pairs first (equalize_channel_ranges).
+  bool equalize_channels = true;
   // MinMax: the observed range. Percentile: the magnitude below which `percentile` % of the
   // values lie. Entropy: the clipping threshold whose int8 histogram is closest to the observed
   // one (least KL divergence, as TensorRT calibrates). The last two clip hidden activations only.
@@ -34,7 +38,7 @@ struct QuantizeOptions {
 // quantized to `levels` equal steps, each step's count spread over its non-empty bins.
 double entropy_threshold(const std::vector<double>& histogram, double bin_width, int levels);
 
-// Signal-to-quantization-noise ratio of one tensor, float model against int8 model.
+// Signal-to-quantization-noise ratio of one tensor, float model against integer model.
 struct TensorError {
   std::string name;
   double sqnr_db = 0;
@@ -51,6 +55,6 @@ struct QuantizeReport {
 // Rewrites `graph` (after the float optimisation passes) into QDQ form calibrated on
 // `samples` (each one vector of inputs in graph input order) and reports the error of the
 // integer model against the float one on those samples.
-QuantizeReport quantize_int8(Graph& graph, const std::vector<std::vector<Tensor>>& samples, const QuantizeOptions& options);
+QuantizeReport quantize_post_training(Graph& graph, const std::vector<std::vector<Tensor>>& samples, const QuantizeOptions& options);
 
 }  // namespace mote

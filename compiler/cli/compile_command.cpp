@@ -42,10 +42,11 @@ struct CompileArgs {
   std::string observer = "minmax";
   double percentile = 99.99;
   std::vector<std::string> keep_float;
+  bool no_equalize = false;
 };
 
-void print_quantization(const QuantizeReport& q, bool verbose) {
-  std::cout << "  int8    " << q.quantized_tensors << " activations and " << q.quantized_weights << " weight tensors quantized, calibrated on "
+void print_quantization(const QuantizeReport& q, const std::string& mode, bool verbose) {
+  std::cout << "  " << fmt::format("{:<8}", mode) << q.quantized_tensors << " activations and " << q.quantized_weights << " weight tensors quantized, calibrated on "
             << q.samples << " samples\n";
   for (const TensorError& e : q.outputs) std::cout << "  SQNR    output '" << e.name << "': " << fmt::format("{:.1f}", e.sqnr_db) << " dB\n";
   const size_t shown = verbose ? q.tensors.size() : std::min<size_t>(q.tensors.size(), 3);
@@ -72,21 +73,25 @@ CompileOptions make_options(const CompileArgs& args) {
   options.passes.int8_io = args.io == "int8";
   bind_input_options(options.import, args.input_shapes, args.const_inputs);
   if (!args.quantize.empty()) {
-    if (args.quantize != "int8") throw UserError(ErrorKind::Usage, "--quantize supports int8, not '" + args.quantize + "'");
-    if (args.calibration.empty()) throw UserError(ErrorKind::Usage, "--quantize int8 needs --calibration DATA (.npy, .npz or a folder of .pb sets)");
-    options.quantize_int8 = true;
+    options.quantize.activations = quantize_mode_activations(args.quantize);
+    if (args.calibration.empty())
+      throw UserError(ErrorKind::Usage, "--quantize " + args.quantize + " needs --calibration DATA (.npy, .npz or a folder of .pb sets)");
+    if (options.quantize.activations != DType::Int8 && args.io == "int8")
+      throw UserError(ErrorKind::Usage, "--io int8 needs --quantize int8: an " + args.quantize + " model takes and returns float");
+    options.post_training_quantization = true;
     options.calibration = args.calibration;
     options.quantize.observer = args.observer == "percentile" ? QuantizeOptions::Observer::Percentile
                                 : args.observer == "entropy"  ? QuantizeOptions::Observer::Entropy
                                                               : QuantizeOptions::Observer::MinMax;
     options.quantize.percentile = args.percentile;
     options.quantize.keep_float.insert(args.keep_float.begin(), args.keep_float.end());
+    options.quantize.equalize_channels = !args.no_equalize;
     if (!args.quiet && isatty(STDERR_FILENO))  // a progress line only where someone watches it
       options.quantize.progress = [](int step, int steps) {
         std::cerr << "\rmote: calibrating " << step << "/" << steps << (step == steps ? "\n" : "") << std::flush;
       };
   } else if (!args.calibration.empty()) {
-    throw UserError(ErrorKind::Usage, "--calibration is only used with --quantize int8");
+    throw UserError(ErrorKind::Usage, "--calibration is only used with --quantize");
   }
   options.pipeline.dump_after.insert(args.dump_after.begin(), args.dump_after.end());
   options.pipeline.disabled.insert(args.disabled.begin(), args.disabled.end());
@@ -115,7 +120,7 @@ void print_summary(const CompileArgs& args, const CompileOptions& options, const
     if (t.flash_bytes > 0) std::cout << ", weights " << result.code.weights_bytes << " of " << t.flash_bytes << " bytes of flash";
     std::cout << "\n";
   }
-  if (result.quantization) print_quantization(*result.quantization, args.verbose);
+  if (result.quantization) print_quantization(*result.quantization, args.quantize, args.verbose);
   std::cout << "  wrote " << result.code.files.size() << " files to " << args.output << " in " << fmt::format("{:.2f}", seconds) << " s\n";
 }
 
@@ -175,7 +180,8 @@ Command add_compile_command(CLI::App& app) {
   compile->add_option("--report", args->report, "FILE: write the compile report (sizes, MACs, memory plan, tensors) as JSON");
   compile->add_option("--html", args->html,
                       "FILE: write the report as one self-contained HTML page (totals, arena timeline, flash by node, every node)");
-  compile->add_option("--quantize", args->quantize, "int8: post-training quantization calibrated on --calibration");
+  compile->add_option("--quantize", args->quantize,
+                      "int8, or int16x8 (int16 activations, int8 weights): post-training quantization calibrated on --calibration");
   compile->add_option("--calibration", args->calibration,
                       "DATA: representative inputs, a .npy / .npz file (samples along the first axis) or a folder of .pb test sets");
   compile->add_option("--observer", args->observer,
@@ -183,6 +189,8 @@ Command add_compile_command(CLI::App& app) {
       ->check(CLI::IsMember({"minmax", "percentile", "entropy"}));
   compile->add_option("--percentile", args->percentile, "PERCENT: the share of values the percentile observer keeps (99.99)");
   compile->add_option("--keep-float", args->keep_float, "NODE,...: nodes whose outputs stay float")->delimiter(',');
+  compile->add_flag("--no-equalize", args->no_equalize,
+                    "quantize without equalizing channel ranges across layer pairs first (equalize_channel_ranges)");
   CLI::Option* verbose = compile->add_flag("-v,--verbose", args->verbose, "print what each pass did");
   compile->add_flag("-q,--quiet", args->quiet, "print nothing but warnings and errors")->excludes(verbose);
   return {compile, [args] { return run_compile(*args); }};

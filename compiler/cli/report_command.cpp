@@ -50,9 +50,9 @@ int run_report(const ReportArgs& args) {
   // The float model is only the accuracy reference: it need not fit the board the int8 one is for.
   float_options.target.reset();
   if (!args.quantize.empty()) {
-    if (args.quantize != "int8" || args.calibration.empty())
-      throw UserError(ErrorKind::Usage, "--quantize int8 needs --calibration DATA");
-    options.quantize_int8 = true;
+    options.quantize.activations = quantize_mode_activations(args.quantize);
+    if (args.calibration.empty()) throw UserError(ErrorKind::Usage, "--quantize " + args.quantize + " needs --calibration DATA");
+    options.post_training_quantization = true;
     options.calibration = args.calibration;
   }
   const CompileResult compiled = compile_model(options);
@@ -71,7 +71,7 @@ int run_report(const ReportArgs& args) {
     if (args.anomaly_threshold && std::any_of(labels.begin(), labels.end(), [](int64_t label) { return label != 0 && label != 1; }))
       throw UserError(ErrorKind::Usage, "--anomaly-threshold: the labels in '" + args.dataset + "' must be 0 (normal) or 1 (anomalous)");
     in.dataset = dataset_figures(*compiled.graph, args, labels);
-    if (options.quantize_int8) in.float_dataset = dataset_figures(*compile_model(float_options).graph, args, labels);
+    if (options.post_training_quantization) in.float_dataset = dataset_figures(*compile_model(float_options).graph, args, labels);
   }
   std::cout << format_scorecard(in);
   return 0;
@@ -88,7 +88,7 @@ Command add_report_command(CLI::App& app) {
   report->add_option("--target", args->target, "NAME: a target from `mote targets` (clock, memory, datasheet current)");
   report->add_option("--input-shape", args->input_shapes, "NAME=DIMS: pin an input's shape");
   report->add_option("--const-input", args->const_inputs, "NAME=FILE.pb: bind a graph input to a constant");
-  report->add_option("--quantize", args->quantize, "int8: report the quantized model (and the float one's accuracy)");
+  report->add_option("--quantize", args->quantize, "int8 or int16x8: report the quantized model (and the float one's accuracy)");
   report->add_option("--calibration", args->calibration, "DATA: calibration inputs for --quantize");
   report->add_option("--instructions", args->instructions,
                      "N: instructions per inference measured on the target (mote-m4-run); without it, a cycle model");

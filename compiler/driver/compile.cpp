@@ -11,6 +11,7 @@
 #include "compiler/ir/errors.h"
 #include "frontend/onnx/model_loader.h"
 #include "frontend/onnx/tensor_proto.h"
+#include "passes/passes.h"
 
 namespace mote {
 namespace fs = std::filesystem;
@@ -54,7 +55,7 @@ CompileResult compile_model(const CompileOptions& options) {
     if (context.options.max_ram_bytes == 0) context.options.max_ram_bytes = options.target->ram_bytes;
     if (max_flash == 0) max_flash = options.target->flash_bytes;
   }
-  if (options.quantize_int8) {
+  if (options.post_training_quantization) {
     // Calibrate the float graph as it will run: after the float optimisations, before
     // activations are fused (their inputs need no quantization of their own).
     const std::vector<std::vector<Tensor>> samples = load_samples(options.calibration, *result.graph);
@@ -62,7 +63,8 @@ CompileResult compile_model(const CompileOptions& options) {
     float_passes.stop_after = "fold_padding";
     float_passes.dump_after.clear();
     run_pipeline(*result.graph, context, float_passes);
-    result.quantization = quantize_int8(*result.graph, samples, options.quantize);
+    if (options.quantize.equalize_channels) equalize_channel_ranges(*result.graph, samples, context);
+    result.quantization = quantize_post_training(*result.graph, samples, options.quantize);
   }
   try {
     run_pipeline(*result.graph, context, options.pipeline);
@@ -137,6 +139,12 @@ int64_t parse_bytes(const std::string& text, const std::string& option) {
   if (digits == 0 || digits > 12 || scale == 0 || std::stoll(text.substr(0, digits)) > limit)
     throw UserError(ErrorKind::Usage, option + " expects a byte count such as 65536, 64K or 1M, not '" + text + "'");
   return std::stoll(text.substr(0, digits)) * scale;
+}
+
+DType quantize_mode_activations(const std::string& mode) {
+  if (mode == "int8") return DType::Int8;
+  if (mode == "int16x8") return DType::Int16;
+  throw UserError(ErrorKind::Usage, "--quantize supports int8 and int16x8 (int16 activations, int8 weights), not '" + mode + "'");
 }
 
 void bind_input_options(onnx_frontend::ImportOptions& import, const std::vector<std::string>& input_shapes,

@@ -27,8 +27,9 @@ struct CompileOptions {
   int64_t max_flash_bytes = 0;
   // --target: its reference board's RAM and flash become the budgets not given explicitly.
   std::optional<TargetDescription> target;
-  // Post-training int8 quantization (--quantize int8): calibration inputs and how to observe.
-  bool quantize_int8 = false;
+  // Post-training quantization (--quantize int8 / int16x8): calibration inputs, the
+  // activation type and how to observe.
+  bool post_training_quantization = false;
   std::filesystem::path calibration;
   QuantizeOptions quantize;
 };
@@ -56,6 +57,10 @@ std::vector<int64_t> parse_dims(const std::string& text);
 // UserError(Usage) for malformed ones.
 void bind_input_options(onnx_frontend::ImportOptions& import, const std::vector<std::string>& input_shapes,
                         const std::vector<std::string>& const_inputs);
+
+// The activation type of a --quantize MODE: int8 -> Int8, int16x8 -> Int16 (weights are int8
+// in both); throws UserError(Usage) for other modes.
+DType quantize_mode_activations(const std::string& mode);
 
 // Parses a byte count: "4096", "64K" / "64KB" / "64KiB" (x1024), "1M" / "1MB" / "1MiB"
 // (x1048576); throws UserError(Usage) naming `option`.

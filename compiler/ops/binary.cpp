@@ -228,14 +228,14 @@ bool as_channel_affine(const Node& node, ChannelAffine& affine) {
   return true;
 }
 
-// Add or Mul (numpy broadcasting) of two dequantized 8-bit tensors of the output's type becomes
-// com.microsoft.QLinearAdd or QLinearMul.
+// Add or Mul (numpy broadcasting) of two dequantized 8-bit (or symmetric int16) tensors of the
+// output's type becomes com.microsoft.QLinearAdd or QLinearMul.
 template <const OpDef* kIntegerForm>
 Node* quantized_binary(Graph& graph, const Node& node, const QdqPattern& pattern, const Node* before) {
   const auto& a = pattern.inputs[0];
   const auto& b = pattern.inputs[1];
-  if (node.opset < 7 || !per_tensor_8bit(a) || !per_tensor_8bit(b) || a->integer->dtype != b->integer->dtype ||
-      pattern.output.integer->dtype != a->integer->dtype)
+  if (node.opset < 7 || !per_tensor_activation(a) || !per_tensor_activation(b) || a->integer->dtype != b->integer->dtype ||
+      pattern.output.integer->dtype != a->integer->dtype || !per_tensor_activation(pattern.output))
     return nullptr;
   Node* q = graph.add_node(kIntegerForm, node.name, nullptr,
                            {a->integer, a->scale, zero_point_or_zero(graph, *a), b->integer, b->scale, zero_point_or_zero(graph, *b),

@@ -138,12 +138,14 @@ bool absorb_input_padding(Node& node, const std::vector<int64_t>& pads, double v
   return true;
 }
 
-// Conv on dequantized 8-bit input and constant weights (per tensor or per output channel)
-// becomes QLinearConv, with the bias requantized to int32 when it is not already.
+// Conv on a dequantized 8-bit (or int16) input and constant 8-bit weights (per tensor or per
+// output channel) becomes QLinearConv, with the bias requantized to int32 when it is not already.
 Node* quantized_form(Graph& graph, const Node& node, const QdqPattern& pattern, const Node* before) {
   const auto& x = pattern.inputs[0];
   const auto& w = pattern.inputs[1];
-  if (!per_tensor_8bit(x) || !constant_8bit_weights(w, 0) || !is_8bit(pattern.output.integer->dtype)) return nullptr;
+  if (!per_tensor_activation(x) || !constant_8bit_weights(w, 0) || !per_tensor_activation(pattern.output) ||
+      !integer_kernel_types(*x, *w, pattern.output))
+    return nullptr;
   Value* bias = nullptr;
   if (node.has_input(2) && !(bias = quantized_bias(graph, node, 2, pattern, *x, *w, w->integer->shape[0]))) return nullptr;
   Node* q = graph.add_node(&kQLinearConv, node.name, node.attrs->clone(),
@@ -154,10 +156,17 @@ Node* quantized_form(Graph& graph, const Node& node, const QdqPattern& pattern, 
   return q;
 }
 
+// Weights [M, C / group, kernel...].
+bool channel_weights(const Node& node, ChannelWeights& weights) {
+  weights = ChannelWeights{1, 0, 1, node.attrs_as<ConvAttrs>().group, 1};
+  return true;
+}
+
 }  // namespace
 
 extern const OpDef kConv = {"", "Conv", make_attrs<ConvAttrs>, infer, lower, {false, false, false, true}, nullptr,
                             nullptr, absorb_channel_affine, nullptr, absorb_input_padding, nullptr, nullptr,
-                            quantized_form, [](const Node& node) { return convolution_macs(node, 1); }};
+                            quantized_form, [](const Node& node) { return convolution_macs(node, 1); }, nullptr, nullptr,
+                            channel_weights};
 
 }  // namespace mote::ops

@@ -96,14 +96,17 @@ bool absorb_channel_affine(Graph& graph, Node& node, const ChannelAffine& affine
   return true;
 }
 
-// Gemm (A not transposed, alpha 1, beta 1) on a dequantized 8-bit A and constant weights (per
-// tensor or per output column) becomes com.microsoft.QGemm with an int32 bias.
+// Gemm (A not transposed, alpha 1, beta 1) on a dequantized 8-bit (or int16) A and constant
+// 8-bit weights (per tensor or per output column) becomes com.microsoft.QGemm with an int32
+// bias.
 Node* quantized_form(Graph& graph, const Node& node, const QdqPattern& pattern, const Node* before) {
   const auto& a = node.attrs_as<GemmAttrs>();
   const auto& x = pattern.inputs[0];
   const auto& w = pattern.inputs[1];
   if (a.trans_a || a.alpha != 1.0f || (node.has_input(2) && a.beta != 1.0f)) return nullptr;
-  if (!per_tensor_8bit(x) || !constant_8bit_weights(w, a.trans_b ? 0 : 1) || !is_8bit(pattern.output.integer->dtype)) return nullptr;
+  if (!per_tensor_activation(x) || !constant_8bit_weights(w, a.trans_b ? 0 : 1) || !per_tensor_activation(pattern.output) ||
+      !integer_kernel_types(*x, *w, pattern.output))
+    return nullptr;
   const int64_t n = node.outputs[0]->shape[1];
   Value* bias = nullptr;
   if (node.has_input(2) && !(bias = quantized_bias(graph, node, 2, pattern, *x, *w, n))) return nullptr;
@@ -126,10 +129,18 @@ bool absorb_input_permutation(Node& node, size_t input, const std::vector<int64_
   return true;
 }
 
+// B is [K, N], or [N, K] with transB; A's input channels are its columns unless transA.
+bool channel_weights(const Node& node, ChannelWeights& weights) {
+  const auto& a = node.attrs_as<GemmAttrs>();
+  if (a.trans_a) return false;
+  weights = a.trans_b ? ChannelWeights{1, 0, 1, 1, 1} : ChannelWeights{1, 1, 0, 1, 1};
+  return true;
+}
+
 }  // namespace
 
 extern const OpDef kGemm = {"", "Gemm", make_attrs<GemmAttrs>, infer, lower, {false, false, false, true}, nullptr, nullptr,
                             absorb_channel_affine, nullptr, nullptr, nullptr, nullptr, quantized_form, gemm_macs, nullptr,
-                            absorb_input_permutation};
+                            absorb_input_permutation, channel_weights};
 
 }  // namespace mote::ops

@@ -31,6 +31,8 @@ using SignedNumericTypes = Concat<FloatTypes, SignedIntTypes>;
 using AllTypes = Concat<NumericTypes, TypeList<bool>>;
 using BoolTypes = TypeList<bool>;
 using IndexTypes = TypeList<int32_t, int64_t>;
+// Activations of the integer kernels: 8-bit, or int16 (--quantize int16x8, with int8 weights).
+using QuantizedActivationTypes = TypeList<int8_t, uint8_t, int16_t>;
 
 template <class List>
 struct DTypeSetOf;

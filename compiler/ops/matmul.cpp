@@ -85,9 +85,17 @@ bool as_plain_gemm(const Node& node) {
   return a->shape.rank() == 2 && b->shape.rank() == 2 && a->dtype == DType::Float32 && b->dtype == DType::Float32;
 }
 
+// A 2-D B [K, N] maps the last axis of A (K) to the last axis of the output (N).
+bool channel_weights(const Node& node, ChannelWeights& weights) {
+  if (node.inputs[1]->shape.rank() != 2 || node.inputs[0]->shape.rank() < 2) return false;
+  weights = ChannelWeights{1, 1, 0, 1, node.inputs[0]->shape.rank() - 1};
+  return true;
+}
+
 }  // namespace
 
 extern const OpDef kMatMul = {"",      "MatMul", make_attrs<NoAttrs>, infer, lower, {}, nullptr, nullptr,
-                              nullptr, nullptr,  nullptr,             nullptr, as_plain_gemm, nullptr, matmul_macs};
+                              nullptr, nullptr,  nullptr,             nullptr, as_plain_gemm, nullptr, matmul_macs, nullptr,
+                              nullptr, channel_weights};
 
 }  // namespace mote::ops

@@ -51,6 +51,16 @@ struct ChannelAffine {
   std::vector<double> scale, shift;
 };
 
+// Where an op keeps the weights that map its input channels (axis `data_axis` of input 0) to
+// its output channels (the same axis of its output), and how they are laid out.
+struct ChannelWeights {
+  size_t input = 1;     // the node input holding them
+  int output_axis = 0;  // their axis along the output channels
+  int input_axis = 1;   // their axis along the input channels of one group
+  int64_t groups = 1;   // channels split into this many independent groups (depthwise: all)
+  int data_axis = 1;    // the channel axis of input 0 and of the output
+};
+
 struct OpDef {
   const char* domain;  // "" for the default ONNX domain
   const char* name;
@@ -95,6 +105,10 @@ struct OpDef {
   // adjusts the node to read the unpermuted tensor instead and returns true, or changes
   // nothing and returns false. fold_transpose_flags uses it.
   bool (*absorb_input_permutation)(Node&, size_t input, const std::vector<int64_t>& perm) = nullptr;
+  // For ops whose output channels are linear maps of their input channels (Conv, Gemm, 2-D
+  // MatMul): where the weights are; false when this node has no such weights input (Gemm
+  // with transA, MatMul of more than two dimensions). The weights may still be computed.
+  bool (*channel_weights)(const Node&, ChannelWeights&) = nullptr;
 };
 
 // The runtime-min form of a node's fused activation (kind none when it has none).

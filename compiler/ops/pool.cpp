@@ -87,7 +87,7 @@ WindowGeometry geometry(const A& a, const Shape& x, std::string& error) {
 
 constexpr OpTraits kSelectsElements{false, false, false, false, true};
 
-using MaxPoolTypes = Concat<FloatTypes, TypeList<int8_t, uint8_t>>;
+using MaxPoolTypes = Concat<FloatTypes, QuantizedActivationTypes>;
 
 template <Kind kKind>
 void infer(InferContext& c) {
@@ -268,8 +268,6 @@ struct QLinearGlobalPoolAttrs : AttrsOf<QLinearGlobalPoolAttrs> {
   }
 };
 
-using QuantTypes = TypeList<int8_t, uint8_t>;
-
 bool has_padding(const WindowGeometry& g) {
   auto nonzero = [](int64_t v) { return v != 0; };
   return std::any_of(g.pad_begin.begin(), g.pad_begin.end(), nonzero) || std::any_of(g.pad_end.begin(), g.pad_end.end(), nonzero);
@@ -279,7 +277,7 @@ template <bool kGlobal>
 void infer_qlinear_average(InferContext& c) {
   c.require_inputs(4, 5);
   c.require_outputs(1, 1);
-  c.require_dtype(0, dtype_set<QuantTypes>());
+  c.require_dtype(0, dtype_set<QuantizedActivationTypes>());
   c.require_rank(0, 3, 5);
   for (size_t zero : {size_t{2}, size_t{4}})
     if (c.has_input(zero)) c.require_same_dtype(0, zero);
@@ -315,7 +313,7 @@ std::vector<KernelCall> lower_qlinear_average(LowerContext& c) {
   q.y_zero = scalar_zero(c.known_input(4));
   q.same_quantization = x_scale == y_scale && q.x_zero == q.y_zero;
   quantize_multiplier(static_cast<double>(x_scale) / static_cast<double>(y_scale), q.multiplier, q.shift);
-  return {dispatch_in<QuantTypes>(c.input(0).dtype, [&](auto tag) {
+  return {dispatch_in<QuantizedActivationTypes>(c.input(0).dtype, [&](auto tag) {
     using Q = typename decltype(tag)::type;
     std::tie(q.act_min, q.act_max) =
         quantized_activation_range(c.node().activation, y_scale, q.y_zero, numeric_limits<Q>::lowest(), numeric_limits<Q>::max());
@@ -333,12 +331,13 @@ extern const OpDef kQLinearGlobalAveragePool = {"com.microsoft", "QLinearGlobalA
 
 namespace {
 
-// An average pool of a dequantized 8-bit tensor, quantized to the same type, becomes the
-// integer pool (which divides by the taps inside the input, so padding must not count).
+// An average pool of a dequantized 8-bit (or int16) tensor, quantized to the same type, becomes
+// the integer pool (which divides by the taps inside the input, so padding must not count).
 template <bool kGlobal>
 Node* quantized_average(Graph& graph, const Node& node, const QdqPattern& pattern, const Node* before) {
   const auto& x = pattern.inputs[0];
-  if (!per_tensor_8bit(x) || pattern.output.integer->dtype != x->integer->dtype) return nullptr;
+  if (!per_tensor_activation(x) || !per_tensor_activation(pattern.output) || pattern.output.integer->dtype != x->integer->dtype)
+    return nullptr;
   std::unique_ptr<Attrs> attrs;
   if constexpr (kGlobal) {
     attrs = std::make_unique<QLinearGlobalPoolAttrs>();

@@ -13,6 +13,18 @@ bool per_tensor_8bit(const std::optional<QdqOperand>& operand) {
   return operand && operand->axis < 0 && is_8bit(operand->integer->dtype);
 }
 
+bool per_tensor_activation(const std::optional<QdqOperand>& operand) {
+  if (per_tensor_8bit(operand)) return true;
+  if (!operand || operand->axis >= 0 || operand->integer->dtype != DType::Int16) return false;
+  return !operand->zero_point || (operand->zero_point->is_constant() && scalar_zero(operand->zero_point->constant.get()) == 0);
+}
+
+bool integer_kernel_types(const QdqOperand& x, const QdqOperand& w, const QdqOperand& y) {
+  const DType xt = x.integer->dtype, wt = w.integer->dtype, yt = y.integer->dtype;
+  if (xt == DType::Int16 || yt == DType::Int16) return xt == DType::Int16 && yt == DType::Int16 && wt == DType::Int8;
+  return is_8bit(xt) && is_8bit(wt) && is_8bit(yt);
+}
+
 bool constant_8bit_weights(const std::optional<QdqOperand>& operand, int axis) {
   return operand && operand->integer->is_constant() && is_8bit(operand->integer->dtype) &&
          (operand->axis < 0 || operand->axis == axis);

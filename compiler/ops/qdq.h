@@ -13,6 +13,14 @@ bool is_8bit(DType dtype);
 // An 8-bit activation quantized per tensor.
 bool per_tensor_8bit(const std::optional<QdqOperand>& operand);
 
+// An activation an integer kernel takes, quantized per tensor: 8-bit, or int16 with zero point 0
+// (--quantize int16x8 makes them symmetric, as TFLite's 16x8 scheme does).
+bool per_tensor_activation(const std::optional<QdqOperand>& operand);
+
+// The input, weight and output types of an integer convolution or matrix product: all 8-bit,
+// or int16 activations with int8 weights.
+bool integer_kernel_types(const QdqOperand& x, const QdqOperand& w, const QdqOperand& y);
+
 // 8-bit constant weights quantized per tensor or along `axis`.
 bool constant_8bit_weights(const std::optional<QdqOperand>& operand, int axis);
 

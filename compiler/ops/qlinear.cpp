@@ -23,9 +23,23 @@ std::pair<int32_t, int32_t> type_range() {
   return {numeric_limits<Q>::lowest(), numeric_limits<Q>::max()};
 }
 
-// Calls f(x_tag, w_tag, y_tag) with the 8-bit C++ types of the input, weights and output.
+// The requantizing ops take 8-bit input, weights and output, or int16 input and output with
+// int8 weights (--quantize int16x8, TFLite's 16x8 scheme): an extension of ONNX's QLinearConv,
+// QLinearMatMul and com.microsoft.QGemm, which are 8-bit only.
+void require_kernel_types(InferContext& c, size_t x, size_t w, size_t y) {
+  c.require_dtype(x, dtype_set<QuantizedActivationTypes>());
+  c.require_dtype(w, dtype_set<QuantTypes>());
+  c.require_dtype(y, dtype_set<QuantizedActivationTypes>());
+  const bool wide_x = c.dtype(x) == DType::Int16, wide_y = c.dtype(y) == DType::Int16;
+  if ((wide_x || wide_y) && !(wide_x && wide_y && c.dtype(w) == DType::Int8))
+    c.unsupported("int16 activations need an int16 input and output and int8 weights, not " + std::string(dtype_name(c.dtype(x))) +
+                  " x " + std::string(dtype_name(c.dtype(w))) + " -> " + std::string(dtype_name(c.dtype(y))));
+}
+
+// Calls f(x_tag, w_tag, y_tag) with the C++ types of the input, weights and output.
 template <class F>
 KernelCall dispatch_quantized(DType x, DType w, DType y, F f) {
+  if (x == DType::Int16) return f(TypeTag<int16_t>{}, TypeTag<int8_t>{}, TypeTag<int16_t>{});
   return dispatch_in<QuantTypes>(x, [&](auto xtag) {
     return dispatch_in<QuantTypes>(w, [&](auto wtag) { return dispatch_in<QuantTypes>(y, [&](auto ytag) { return f(xtag, wtag, ytag); }); });
   });
@@ -116,9 +130,7 @@ std::vector<KernelCall> lower_conv_integer(LowerContext& c) {
 
 void infer_qlinear_conv(InferContext& c) {
   c.require_inputs(8, 9);
-  c.require_dtype(kQx, dtype_set<QuantTypes>());
-  c.require_dtype(kQw, dtype_set<QuantTypes>());
-  c.require_dtype(kQyZero, dtype_set<QuantTypes>());
+  require_kernel_types(c, kQx, kQw, kQyZero);
   c.require_same_dtype(kQx, kQxZero);
   c.require_same_dtype(kQw, kQwZero);
   for (size_t s : {kQxScale, kQwScale, kQyScale}) c.require_dtype(s, DTypeSet{DType::Float32});
@@ -251,9 +263,7 @@ std::vector<KernelCall> lower_matmul_integer(LowerContext& c) {
 // QLinearMatMul inputs: a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp.
 void infer_qlinear_matmul(InferContext& c) {
   c.require_inputs(8, 8);
-  c.require_dtype(0, dtype_set<QuantTypes>());
-  c.require_dtype(3, dtype_set<QuantTypes>());
-  c.require_dtype(7, dtype_set<QuantTypes>());
+  require_kernel_types(c, 0, 3, 7);
   c.require_same_dtype(0, 2);
   c.require_same_dtype(3, 5);
   Shape out;
@@ -317,8 +327,7 @@ QMatMulParams qgemm_params(Context& c) {
 
 void infer_qgemm(InferContext& c) {
   c.require_inputs(9, 9);
-  c.require_dtype(kGa, dtype_set<QuantTypes>());
-  c.require_dtype(kGb, dtype_set<QuantTypes>());
+  require_kernel_types(c, kGa, kGb, kGyZero);
   c.require_rank(kGa, 2, 2);
   c.require_rank(kGb, 2, 2);
   const auto& a = c.attrs<QGemmAttrs>();
@@ -328,7 +337,6 @@ void infer_qgemm(InferContext& c) {
   for (size_t s : {kGaScale, kGbScale, kGyScale}) c.require_dtype(s, DTypeSet{DType::Float32});
   if (c.has_input(kGaZero)) c.require_same_dtype(kGa, kGaZero);
   if (c.has_input(kGbZero)) c.require_same_dtype(kGb, kGbZero);
-  c.require_dtype(kGyZero, dtype_set<QuantTypes>());
   QMatMulParams q = qgemm_params(c);
   const int64_t kb = a.trans_b ? c.shape(kGb)[1] : c.shape(kGb)[0];
   if (kb != q.k) c.invalid("A " + c.shape(kGa).to_string() + " and B " + c.shape(kGb).to_string() + " do not agree on K");

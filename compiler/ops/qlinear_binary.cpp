@@ -13,14 +13,15 @@
 namespace mote::ops {
 namespace {
 
-using QuantTypes = TypeList<int8_t, uint8_t>;
 constexpr size_t kA = 0, kAScale = 1, kAZero = 2, kB = 3, kBScale = 4, kBZero = 5, kCScale = 6, kCZero = 7;
-constexpr int32_t kLeftShift = 20;  // TFLite's headroom for 8-bit inputs
+// TFLite's headroom: (a - a_zero) * 2^left_shift must fit int32, which for int16 needs zero
+// points of 0.
+constexpr int32_t kLeftShift8 = 20, kLeftShift16 = 15;
 
 void infer(InferContext& c) {
   c.require_inputs(7, 8);
   c.require_outputs(1, 1);
-  c.require_dtype(kA, dtype_set<QuantTypes>());
+  c.require_dtype(kA, dtype_set<QuantizedActivationTypes>());
   c.require_same_dtype(kA, kB);
   for (size_t zero : {kAZero, kBZero, kCZero})
     if (c.has_input(zero)) c.require_same_dtype(kA, zero);
@@ -29,9 +30,12 @@ void infer(InferContext& c) {
     if (c.shape(scale).numel() != 1) c.unsupported("only per-tensor quantization is supported");
     if (!c.known_input(scale)) c.unsupported("scales must be known at compile time");
   }
-  for (size_t zero : {kAZero, kBZero, kCZero})
+  for (size_t zero : {kAZero, kBZero, kCZero}) {
     if (c.has_input(zero) && (c.shape(zero).numel() != 1 || !c.known_input(zero)))
       c.unsupported("zero points must be scalars known at compile time");
+    if (c.dtype(kA) == DType::Int16 && c.has_input(zero) && scalar_zero(c.known_input(zero)) != 0)
+      c.unsupported("int16 operands need zero points of 0 (symmetric quantization)");
+  }
   Shape out;
   if (!broadcast_shapes(c.shape(kA), c.shape(kB), out))
     c.invalid("cannot broadcast shapes " + c.shape(kA).to_string() + " and " + c.shape(kB).to_string());
@@ -54,7 +58,7 @@ QBinaryParams binary_params(LowerContext& c) {
 template <class Params, class KernelFor>
 std::vector<KernelCall> bind_binary(LowerContext& c, Params p, const char* kernel, const char* params_type, KernelFor kernel_for) {
   const float y_scale = scalar_scale(c.constant_input(kCScale));
-  return {dispatch_in<QuantTypes>(c.input(kA).dtype, [&](auto tag) {
+  return {dispatch_in<QuantizedActivationTypes>(c.input(kA).dtype, [&](auto tag) {
     using Q = typename decltype(tag)::type;
     std::tie(p.binary.act_min, p.binary.act_max) = quantized_activation_range(c.node().activation, y_scale, p.binary.y_zero,
                                                                                numeric_limits<Q>::lowest(), numeric_limits<Q>::max());
@@ -66,13 +70,13 @@ std::vector<KernelCall> bind_binary(LowerContext& c, Params p, const char* kerne
 std::vector<KernelCall> lower_add(LowerContext& c) {
   QAddParams p{};
   p.binary = binary_params(c);
-  p.left_shift = kLeftShift;
+  p.left_shift = c.input(kA).dtype == DType::Int16 ? kLeftShift16 : kLeftShift8;
   const double a_scale = scalar_scale(c.constant_input(kAScale)), b_scale = scalar_scale(c.constant_input(kBScale)),
                y_scale = scalar_scale(c.constant_input(kCScale));
   const double twice_max_input_scale = 2 * std::max(a_scale, b_scale);
   quantize_multiplier(a_scale / twice_max_input_scale, p.a_multiplier, p.a_shift);
   quantize_multiplier(b_scale / twice_max_input_scale, p.b_multiplier, p.b_shift);
-  quantize_multiplier(twice_max_input_scale / (static_cast<double>(int64_t{1} << kLeftShift) * y_scale), p.y_multiplier, p.y_shift);
+  quantize_multiplier(twice_max_input_scale / (static_cast<double>(int64_t{1} << p.left_shift) * y_scale), p.y_multiplier, p.y_shift);
   return bind_binary(c, p, "mote::qadd", "mote::QAddParams", [](auto tag) { return &mote::qadd<typename decltype(tag)::type>; });
 }
 

@@ -9,9 +9,10 @@
 namespace mote::ops {
 namespace {
 
-using QuantTypes = TypeList<int8_t, uint8_t>;
+// 8- and 16-bit integers (opset 21 added the 16-bit ones; --quantize int16x8 makes int16).
+using QuantTypes = TypeList<int8_t, uint8_t, int16_t, uint16_t>;
 using QuantizeInputTypes = TypeList<float, float16, bfloat16, double, int32_t>;
-using DequantizeInputTypes = TypeList<int8_t, uint8_t, int32_t>;
+using DequantizeInputTypes = TypeList<int8_t, uint8_t, int16_t, uint16_t, int32_t>;
 
 // Validates scale / zero point against x and works out the per-axis split.
 template <class Context>

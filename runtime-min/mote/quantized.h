@@ -44,15 +44,47 @@ inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
   return rounding_divide_by_pot(rounding_doubling_high_mul(acc, multiplier), shift > 0 ? 0 : -shift);
 }
 
+// The accumulator of products with int8 weights: int32 for 8-bit activations (as TFLite), int64
+// for int16 activations, whose products (up to 2^22 each) overflow int32 after 512 terms.
+template <class X>
+struct Accumulator {
+  using type = int32_t;
+};
+template <>
+struct Accumulator<int16_t> {
+  using type = int64_t;
+};
+template <class X>
+using accumulator_t = typename Accumulator<X>::type;
+
+// requantize for a 64-bit accumulator: acc * multiplier * 2^(shift - 31), rounded half up and
+// saturated to int32. acc * multiplier needs up to 78 bits, so acc is split into
+// high * 2^16 + low (0 <= low < 2^16) and both partial products fit in 64 bits; exact while
+// |acc| < 2^47, which no int16 x int8 convolution of fewer than 2^24 terms exceeds.
+inline int32_t requantize(int64_t acc, int32_t multiplier, int32_t shift) {
+  constexpr int64_t kLimit = int64_t{1} << 47;
+  if (shift > 0) {  // a multiplier above 1: saturating left shift first, as in the int32 form
+    const int64_t top = kLimit >> shift;
+    acc = acc > top ? kLimit : (acc < -top ? -kLimit : acc * (int64_t{1} << shift));
+  }
+  const int32_t right = 31 - (shift > 0 ? 0 : shift);  // in [31, 62]
+  const int64_t high = acc >> 16, low = acc & 0xffff;
+  const int64_t rounding = int64_t{1} << (right - 1);
+  // floor((high * m * 2^16 + low * m + rounding) / 2^right), dividing by 2^16 first.
+  const int64_t v = (high * multiplier + ((low * multiplier + rounding) >> 16)) >> (right - 16);
+  return static_cast<int32_t>(v > numeric_limits<int32_t>::max() ? numeric_limits<int32_t>::max()
+                              : v < numeric_limits<int32_t>::lowest() ? numeric_limits<int32_t>::lowest() : v);
+}
+
 template <class Q>
 inline Q saturate_to(int32_t v, int32_t lo, int32_t hi) {
   return static_cast<Q>(v < lo ? lo : (v > hi ? hi : v));
 }
 
-// An int32 accumulator in output units: requantized, shifted by the output zero point and
-// clamped to [lo, hi].
-template <class Y>
-inline Y requantize_output(int32_t acc, int32_t multiplier, int32_t shift, int32_t y_zero, int32_t lo, int32_t hi) {
+// An accumulator in output units: requantized, shifted by the output zero point and clamped
+// to [lo, hi].
+template <class Y, class Acc>
+inline Y requantize_output(Acc acc, int32_t multiplier, int32_t shift, int32_t y_zero, int32_t lo, int32_t hi) {
   return saturate_to<Y>(requantize(acc, multiplier, shift) + y_zero, lo, hi);
 }
 
@@ -150,7 +182,7 @@ inline void qconv_accumulate(const QConvParams& q, const X* MOTE_RESTRICT x, int
             const int32_t id0 = od * p.stride[0] - p.pad_begin[0], ih0 = oh * p.stride[1] - p.pad_begin[1],
                           iw0 = ow * p.stride[2] - p.pad_begin[2];
             // Padding taps are skipped: they read the input zero point, i.e. contribute 0.
-            int32_t acc = bias ? bias[m] : 0;
+            accumulator_t<X> acc = bias ? bias[m] : 0;
             for (int32_t kd = kd0; kd < kd1; ++kd)
               for (int32_t kh = kh0; kh < kh1; ++kh) {
                 const int32_t row = ((id0 + kd * p.dilation[0]) * p.in_size[1] + ih0 + kh * p.dilation[1]) * p.in_size[2] + iw0;
@@ -189,7 +221,7 @@ void qconv(const QConvParams& q, const X* MOTE_RESTRICT x, const X* MOTE_RESTRIC
            const W* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
            const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* MOTE_RESTRICT y) {
   const int32_t yz = zero_of(y_zero);
-  qconv_accumulate(q, x, zero_of(x_zero), w, w_zero, bias, [&](int64_t at, int32_t m, int32_t acc) {
+  qconv_accumulate(q, x, zero_of(x_zero), w, w_zero, bias, [&](int64_t at, int32_t m, accumulator_t<X> acc) {
     const int32_t c = q.requant_count == 1 ? 0 : m;
     y[at] = requantize_output<Y>(acc, multiplier[c], shift[c], yz, q.act_min, q.act_max);
   });
@@ -238,7 +270,7 @@ void qpointwise_conv_in_place(const QConvParams& q, const X* x, const X* MOTE_RE
       for (int32_t m = 0; m < p.out_channels; ++m) {
         const W* wm = w + static_cast<int64_t>(m) * p.in_channels;
         const int32_t wz = q.weight_zero_count ? static_cast<int32_t>(w_zero[q.weight_zero_count == 1 ? 0 : m]) : 0;
-        int32_t acc = bias ? bias[m] : 0;
+        accumulator_t<X> acc = bias ? bias[m] : 0;
         for (int32_t c = 0; c < p.in_channels; ++c) acc += pixel[c] * (static_cast<int32_t>(wm[c]) - wz);
         const int32_t r = q.requant_count == 1 ? 0 : m;
         yn[m * size + i] = requantize_output<Y>(acc, multiplier[r], shift[r], yz, q.act_min, q.act_max);
@@ -249,8 +281,8 @@ void qpointwise_conv_in_place(const QConvParams& q, const X* x, const X* MOTE_RE
 
 // acc * scale, rounded half to even, plus the zero point, saturated: requantization in float
 // for scales that are only known at run time (as ONNX Runtime computes QLinearConv).
-template <class Y>
-inline Y requantize_float(int32_t acc, float scale, int32_t zero, int32_t lo, int32_t hi) {
+template <class Y, class Acc>
+inline Y requantize_float(Acc acc, float scale, int32_t zero, int32_t lo, int32_t hi) {
   const float v = math::rint(static_cast<float>(acc) * scale) + static_cast<float>(zero);
   return static_cast<Y>(static_cast<int32_t>(v < static_cast<float>(lo) ? static_cast<float>(lo)
                                                                           : (v > static_cast<float>(hi) ? static_cast<float>(hi) : v)));
@@ -262,7 +294,7 @@ void qconv_runtime_scales(const QConvParams& q, const X* MOTE_RESTRICT x, const 
                           const W* MOTE_RESTRICT w_zero, const float* MOTE_RESTRICT y_scale, const Y* MOTE_RESTRICT y_zero,
                           const int32_t* MOTE_RESTRICT bias, Y* MOTE_RESTRICT y) {
   const int32_t yz = zero_of(y_zero);
-  qconv_accumulate(q, x, zero_of(x_zero), w, w_zero, bias, [&](int64_t at, int32_t m, int32_t acc) {
+  qconv_accumulate(q, x, zero_of(x_zero), w, w_zero, bias, [&](int64_t at, int32_t m, accumulator_t<X> acc) {
     const float scale = *x_scale * w_scale[q.requant_count == 1 ? 0 : m] / *y_scale;
     y[at] = requantize_float<Y>(acc, scale, yz, q.act_min, q.act_max);
   });
@@ -315,7 +347,7 @@ inline void qmatmul_accumulate(const QMatMulParams& p, const A* MOTE_RESTRICT a,
       for (int32_t j = 0; j < p.n; ++j) {
         const int32_t bz = p.b_zero_count ? static_cast<int32_t>(b_zero[p.b_zero_count == 1 ? 0 : j]) : 0;
         const B* bj = b + b_offset + static_cast<int64_t>(j) * b_col;
-        int32_t acc = bias ? bias[j] : 0;
+        accumulator_t<A> acc = bias ? bias[j] : 0;
         for (int32_t q = 0; q < p.k; ++q)
           acc += (static_cast<int32_t>(ai[q]) - az) * (static_cast<int32_t>(bj[static_cast<int64_t>(q) * b_row]) - bz);
         store((static_cast<int64_t>(batch) * p.m + i) * p.n + j, j, acc);
@@ -346,7 +378,7 @@ void qmatmul(const QMatMulParams& p, const A* MOTE_RESTRICT a, const A* MOTE_RES
              const B* MOTE_RESTRICT b_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
              const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* MOTE_RESTRICT y) {
   const int32_t yz = zero_of(y_zero);
-  qmatmul_accumulate(p, a, a_zero, b, b_zero, bias, [&](int64_t at, int32_t j, int32_t acc) {
+  qmatmul_accumulate(p, a, a_zero, b, b_zero, bias, [&](int64_t at, int32_t j, accumulator_t<A> acc) {
     const int32_t c = p.requant_count == 1 ? 0 : j;
     y[at] = requantize_output<Y>(acc, multiplier[c], shift[c], yz, p.act_min, p.act_max);
   });
@@ -358,7 +390,7 @@ void qmatmul_runtime_scales(const QMatMulParams& p, const A* MOTE_RESTRICT a, co
                             const B* MOTE_RESTRICT b_zero, const float* MOTE_RESTRICT y_scale, const Y* MOTE_RESTRICT y_zero,
                             Y* MOTE_RESTRICT y) {
   const int32_t yz = zero_of(y_zero);
-  qmatmul_accumulate(p, a, a_zero, b, b_zero, static_cast<const int32_t*>(nullptr), [&](int64_t at, int32_t j, int32_t acc) {
+  qmatmul_accumulate(p, a, a_zero, b, b_zero, static_cast<const int32_t*>(nullptr), [&](int64_t at, int32_t j, accumulator_t<A> acc) {
     const float scale = *a_scale * b_scale[p.requant_count == 1 ? 0 : j] / *y_scale;
     y[at] = requantize_float<Y>(acc, scale, yz, p.act_min, p.act_max);
   });
@@ -457,7 +489,8 @@ struct QPoolParams {
   }
 };
 
-inline int32_t rounded_divide(int32_t sum, int32_t count) {
+template <class Acc>
+inline Acc rounded_divide(Acc sum, int32_t count) {
   return sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
 }
 
@@ -465,15 +498,17 @@ template <class Q>
 void qaverage_pool(const QPoolParams& q, const Q* MOTE_RESTRICT x, Q* MOTE_RESTRICT y) {
   const PoolParams& p = q.pool;
   for_each_window(p, [&](int64_t in_base, int64_t out, int32_t d0, int32_t h0, int32_t w0, int32_t) {
-    int32_t sum = 0, count = 0;
+    accumulator_t<Q> sum = 0;
+    int32_t count = 0;
     for_each_tap(p, d0, h0, w0, [&](int32_t offset, int32_t, int32_t, int32_t) {
       sum += static_cast<int32_t>(x[in_base + offset]);
       ++count;
     });
     int32_t v = q.y_zero;
     if (count > 0)
-      v = q.same_quantization ? rounded_divide(sum, count)
-                              : rounded_divide(requantize(sum - count * q.x_zero, q.multiplier, q.shift), count) + q.y_zero;
+      v = q.same_quantization
+              ? static_cast<int32_t>(rounded_divide(sum, count))
+              : rounded_divide(requantize(sum - static_cast<accumulator_t<Q>>(count) * q.x_zero, q.multiplier, q.shift), count) + q.y_zero;
     y[out] = saturate_to<Q>(v, q.act_min, q.act_max);
   });
 }

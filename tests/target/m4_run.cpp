@@ -5,9 +5,11 @@
 // (stack painting, the whole firmware) and the static stack bound of the run function (GCC's
 // -fcallgraph-info=su), agreement with the expected outputs, and an energy estimate.
 //
-//   mote-m4-run [--work DIR] [--check] [--per-layer] [--target NAME] MODEL_DIR...
+//   mote-m4-run [--work DIR] [--check] [--per-layer] [--target NAME] [--quantize MODE] MODEL_DIR...
 //
-// MODEL_DIR holds model.onnx and test_data_set_N/{input,output}_K.pb (float32 tensors). With
+// MODEL_DIR holds model.onnx and test_data_set_N/{input,output}_K.pb (float32 tensors).
+// --quantize int8|int16x8 quantizes the float model first, calibrated on MODEL_DIR/calibration.npz;
+// its outputs are then compared with the same generated code run on the host, bit for bit. With
 // --check the exit status is 1 when any output misses (|got - want| > 1e-5 + 1e-3 |want|, or a
 // different argmax), when the firmware faults, or when the image links malloc/free/new/delete,
 // printf or exception support.
@@ -200,14 +202,20 @@ std::vector<DataSet> read_sets(const fs::path& dir) {
   return sets;
 }
 
-Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harness, const TargetDescription& target, bool per_layer) {
+Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harness, const TargetDescription& target, bool per_layer,
+                 const std::string& quantize) {
   Result r;
-  r.model = dir.filename().string();
-  const fs::path out = work / r.model;
+  r.model = dir.filename().string() + (quantize.empty() ? "" : " (" + quantize + ")");
+  const fs::path out = work / (dir.filename().string() + (quantize.empty() ? "" : "_" + quantize));
   fs::remove_all(out);
   CompileOptions options;
   options.model = dir / "model.onnx";
   options.name = "model";
+  if (!quantize.empty()) {
+    options.post_training_quantization = true;
+    options.quantize.activations = quantize_mode_activations(quantize);
+    options.calibration = dir / "calibration.npz";
+  }
   CompileResult compiled = compile_model(options);
   write_generated(compiled.code, out);
   const Graph& graph = *compiled.graph;
@@ -219,7 +227,7 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harn
   r.arena = compiled.code.arena_bytes;
   std::vector<DataSet> sets = read_sets(dir);
   for (DataSet& set : sets)
-    if (set.outputs.empty()) {
+    if (set.outputs.empty() || !quantize.empty()) {
       set.outputs = evaluate_graph(graph, set.inputs);
       set.host_reference = true;
     }
@@ -315,7 +323,7 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harn
 int main(int argc, char** argv) {
   fs::path work = "m4-work";
   bool check = false, per_layer = false;
-  std::string target_name = "cortex-m4";
+  std::string target_name = "cortex-m4", quantize;
   std::vector<fs::path> models;
   // The bare-metal harness fits the MPS2 boards QEMU emulates for M3, M4 and M7 (same memory map).
   const fs::path harness = fs::path(MOTE_SOURCE_DIR) / "targets" / "mps2-an386";
@@ -323,12 +331,14 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     if (a == "--work" && i + 1 < argc) work = argv[++i];
     else if (a == "--target" && i + 1 < argc) target_name = argv[++i];
+    else if (a == "--quantize" && i + 1 < argc) quantize = argv[++i];
     else if (a == "--check") check = true;
     else if (a == "--per-layer") per_layer = true;
     else models.emplace_back(a);
   }
   if (models.empty()) {
-    std::cerr << "usage: mote-m4-run [--work DIR] [--check] [--per-layer] [--target cortex-m4|cortex-m3|cortex-m7] MODEL_DIR...\n";
+    std::cerr << "usage: mote-m4-run [--work DIR] [--check] [--per-layer] [--target cortex-m4|cortex-m3|cortex-m7] [--quantize int8|int16x8] "
+                 "MODEL_DIR...\n";
     return 2;
   }
   TargetDescription target;
@@ -354,7 +364,7 @@ int main(int argc, char** argv) {
   std::vector<Result> results;
   for (const fs::path& dir : models) {
     try {
-      Result r = run_model(dir, work, harness, target, per_layer);
+      Result r = run_model(dir, work, harness, target, per_layer, quantize);
       const std::optional<double> energy = target.energy_uj(r.instructions);
       std::cout << "| " << r.model << " | " << r.instructions << " | " << r.macs << " | " << std::fixed << std::setprecision(3)
                 << (r.instructions ? static_cast<double>(r.macs) / static_cast<double>(r.instructions) : 0.0) << " | " << r.text

@@ -3,10 +3,12 @@
 
 #include <cmath>
 
+#include "compiler/driver/compile.h"
 #include "compiler/eval/evaluator.h"
 #include "compiler/ops/conv.h"
 #include "compiler/ops/gemm.h"
 #include "compiler/ops/op_def.h"
+#include "passes/passes.h"
 #include "passes/pipeline.h"
 #include "tests/unit/model_builder.h"
 
@@ -473,5 +475,128 @@ TEST_CASE("fuse_log_softmax turns Log(Softmax) into LogSoftmax, and not when the
     CHECK(count_op(*graph, "Softmax") == 1);
     CHECK(count_op(*graph, "Log") == 1);
     check_close_numbers(*before, *graph);
+  }
+}
+
+namespace {
+
+// x -> Conv(3 -> 4) -> [activation] -> consumer -> y, input channel 2 of the consumer's weights
+// 100 times the others: the case equalization is for.
+std::unique_ptr<Graph> equalization_model(const std::string& activation, const std::string& consumer) {
+  ModelBuilder m;
+  m.input("x", {1, 3, 5, 5});
+  std::vector<float> w1 = test::random_floats(4 * 3 * 9, 1);
+  for (size_t i = 2 * 27; i < 3 * 27; ++i) w1[i] *= 100.0f;  // output channel 2 is wide
+  m.initializer("w1", {4, 3, 3, 3}, w1);
+  m.initializer("b1", {4}, test::random_floats(4, 2));
+  auto& conv = m.node("Conv", {"x", "w1", "b1"}, {"c1"});
+  ModelBuilder::attr_ints(conv, "pads", {1, 1, 1, 1});
+  std::string between = "c1";
+  if (!activation.empty()) {
+    auto& act = m.node(activation, {"c1"}, {"a1"});
+    if (activation == "Clip") {
+      m.initializer("lo", {}, {0.0f});
+      m.initializer("hi", {}, {6.0f});
+      act.add_input("lo");
+      act.add_input("hi");
+    }
+    between = "a1";
+  }
+  if (consumer == "Conv") {
+    m.initializer("w2", {5, 4, 1, 1}, test::random_floats(20, 3));
+    m.node("Conv", {between, "w2"}, {"y"});
+    m.output("y", {1, 5, 5, 5});
+  } else if (consumer == "depthwise") {
+    m.initializer("w2", {4, 1, 3, 3}, test::random_floats(36, 3));
+    auto& dw = m.node("Conv", {between, "w2"}, {"y"});
+    ModelBuilder::attr_int(dw, "group", 4);
+    m.output("y", {1, 4, 3, 3});
+  }
+  return m.import();
+}
+
+std::vector<std::vector<Tensor>> calibration_inputs(const Graph& graph) {
+  std::vector<std::vector<Tensor>> samples;
+  for (uint32_t seed = 11; seed <= 14; ++seed) samples.push_back(random_inputs(graph, seed));
+  return samples;
+}
+
+// Per channel of the tensor the second Conv reads: the largest |value| on `samples` over the
+// largest |weight| the second Conv applies to it. Equalization makes these ratios equal.
+std::vector<double> range_ratios(const Graph& g, const std::vector<std::vector<Tensor>>& samples) {
+  const Node* consumer = g.nodes().back().get();
+  const Value* between = consumer->inputs[0];
+  const int64_t channels = between->shape[1], plane = between->shape.numel(2, 4);
+  std::vector<double> activation(static_cast<size_t>(channels), 0.0), weight(static_cast<size_t>(channels), 0.0);
+  for (const auto& sample : samples)
+    evaluate_graph(g, sample, [&](const Value& v, const Tensor& t) {
+      if (&v != between) return;
+      for (int64_t i = 0; i < t.numel(); ++i)
+        activation[static_cast<size_t>(i / plane % channels)] = std::max(activation[static_cast<size_t>(i / plane % channels)], std::fabs(t.as_double(i)));
+    });
+  const Tensor& w = *consumer->inputs[1]->constant;
+  const int64_t per_group = w.shape()[1], taps = w.numel() / (w.shape()[0] * per_group), outputs_per_group = w.shape()[0] / (channels / per_group);
+  for (int64_t i = 0; i < w.numel(); ++i) {
+    const int64_t out = i / (per_group * taps), in = i / taps % per_group;
+    double& r = weight[static_cast<size_t>(out / outputs_per_group * per_group + in)];
+    r = std::max(r, std::fabs(w.as_double(i)));
+  }
+  std::vector<double> ratios;
+  for (int64_t c = 0; c < channels; ++c) ratios.push_back(activation[static_cast<size_t>(c)] / weight[static_cast<size_t>(c)]);
+  return ratios;
+}
+
+}  // namespace
+
+TEST_CASE("equalize_channel_ranges balances activation and weight ranges across Conv -> Relu -> Conv and depthwise pairs, same numbers") {
+  for (const char* consumer : {"Conv", "depthwise"})
+    for (const char* activation : {"", "Relu", "LeakyRelu"}) {
+      INFO(consumer << " after " << activation);
+      auto before = equalization_model(activation, consumer);
+      auto after = before->clone();
+      const auto samples = calibration_inputs(*before);
+      PassContext context;
+      equalize_channel_ranges(*after, samples, context);
+      const std::vector<double> was = range_ratios(*before, samples), now = range_ratios(*after, samples);
+      CHECK(*std::max_element(was.begin(), was.end()) > 10 * *std::min_element(was.begin(), was.end()));  // channel 2 was far off
+      for (double ratio : now) CHECK(ratio == Approx(now[0]).epsilon(0.03));
+      for (uint32_t seed = 1; seed <= 3; ++seed) {
+        const std::vector<Tensor> in = random_inputs(*before, seed);
+        const Tensor a = evaluate_graph(*before, in)[0], b = evaluate_graph(*after, in)[0];
+        for (int64_t k = 0; k < a.numel(); ++k) CHECK(b.as_double(k) == Approx(a.as_double(k)).epsilon(1e-4).margin(1e-4));
+      }
+    }
+}
+
+TEST_CASE("equalize_channel_ranges leaves a pair across Relu6 (Clip) alone: min(x / s, 6) is not min(x, 6) / s") {
+  auto before = equalization_model("Clip", "Conv");
+  auto after = before->clone();
+  PassContext context;
+  equalize_channel_ranges(*after, calibration_inputs(*before), context);
+  CHECK(range_ratios(*after, calibration_inputs(*before)) == range_ratios(*before, calibration_inputs(*before)));
+  check_same_numbers(*before, *after);
+}
+
+TEST_CASE("equalize_channel_ranges keeps what real models compute (MLPerf Tiny float models)") {
+  for (const char* name : {"kws", "vww", "ic", "ad"}) {
+    INFO(name);
+    CompileOptions options;
+    options.model = std::string(MOTE_SOURCE_DIR "/samples/mlperf-tiny/") + name + "_float/model.onnx";
+    options.pipeline.stop_after = "fold_padding";
+    auto before = compile_model(options).graph;
+    auto after = before->clone();
+    PassContext context;
+    equalize_channel_ranges(*after, {random_inputs(*before, 21), random_inputs(*before, 22)}, context);
+    INFO(context.notes.back());
+    for (uint32_t seed = 1; seed <= 2; ++seed) {
+      std::vector<Tensor> in = random_inputs(*before, seed);
+      const Tensor a = evaluate_graph(*before, in)[0], b = evaluate_graph(*after, in)[0];
+      double worst = 0, largest = 0;
+      for (int64_t k = 0; k < a.numel(); ++k) {
+        worst = std::max(worst, std::fabs(a.as_double(k) - b.as_double(k)));
+        largest = std::max(largest, std::fabs(a.as_double(k)));
+      }
+      CHECK(worst <= 1e-4 * largest);
+    }
   }
 }
