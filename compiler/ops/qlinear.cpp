@@ -56,7 +56,8 @@ int32_t zero_count(LowerContext& c, size_t i) { return c.has_input(i) ? static_c
 
 // Weight rows in the layout mote/qconv_s8.h reads (s8::PackedRows): `rows` rows of equal length
 // in `groups` groups, paired within each group, packed here, once, so the kernels never reorder
-// at run time. `reordered` for the int16-column kernels, natural order for int8 activations.
+// at run time. `reordered` for the kernels reading int16 values (convolution columns, int16
+// activations), natural order for int8 activations widened as they are read.
 TensorPtr packed_s8_rows(const Tensor& weights, int64_t rows, int64_t groups, bool reordered) {
   const int64_t depth = weights.numel() / rows, rows_per_group = rows / groups, pairs_per_group = (rows_per_group + 1) / 2;
   const int64_t pair_bytes = mote::s8::PackedRows::pair_bytes(static_cast<int32_t>(depth));
@@ -171,15 +172,24 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
                                   KernelArg::constant_tensor(shift), KernelArg::input(kQyZero),
                                   KernelArg::output(0)};
       const InPlaceConv form = in_place_form(q.conv);
-      if constexpr (std::is_same_v<X, int8_t> && std::is_same_v<W, int8_t> && std::is_same_v<Y, int8_t>) {
+      // The fast kernels: int8 weights with zero points of 0, and int8 activations, or int16
+      // ones (zero point 0) whose int32 sums cannot overflow.
+      if constexpr (std::is_same_v<W, int8_t> && std::is_same_v<X, Y> && (std::is_same_v<X, int8_t> || std::is_same_v<X, int16_t>)) {
         const bool depthwise = form == InPlaceConv::Depthwise;
         const Tensor* weights = c.known_input(kQw);
-        if (weights && zero_points_all_zero(c, kQwZero) && (!depthwise || mote::qdepthwise_conv_s8_supports(q.conv))) {
+        const Tensor* bias = c.has_input(kQBias) ? c.known_input(kQBias) : nullptr;
+        const bool sums_fit = std::is_same_v<X, int8_t> ||
+                              (weights && (!c.has_input(kQBias) || bias) && scalar_zero(c.known_input(kQxZero)) == 0 &&
+                               mote::s8::fits_int32_sums(weights->data<int8_t>(), q.conv.out_channels,
+                                                         static_cast<int32_t>(weights->numel() / q.conv.out_channels),
+                                                         bias ? bias->data<int32_t>() : nullptr));
+        if (weights && sums_fit && zero_points_all_zero(c, kQwZero) && (!depthwise || mote::qdepthwise_conv_s8_supports(q.conv))) {
           if (!depthwise) args[2] = KernelArg::constant_tensor(packed_s8_rows(*weights, q.conv.out_channels, q.conv.groups, true));
           args.push_back(KernelArg::scratch(0));
-          KernelCall call = depthwise ? bind_kernel("mote/qconv_s8.h", "mote::qdepthwise_conv_s8", "mote::QConvParams", q,
-                                                    &mote::qdepthwise_conv_s8, args)
-                                      : bind_kernel("mote/qconv_s8.h", "mote::qconv_s8", "mote::QConvParams", q, &mote::qconv_s8, args);
+          const std::string io = "<" + cpp_type<X>() + ", " + cpp_type<Y>() + ">";
+          KernelCall call = depthwise ? bind_kernel("mote/qconv_s8.h", "mote::qdepthwise_conv_s8" + io, "mote::QConvParams", q,
+                                                    &mote::qdepthwise_conv_s8<X, Y>, args)
+                                      : bind_kernel("mote/qconv_s8.h", "mote::qconv_s8" + io, "mote::QConvParams", q, &mote::qconv_s8<X, Y>, args);
           call.scratch_bytes = {depthwise ? mote::qdepthwise_conv_s8_scratch_bytes(q.conv) : mote::qconv_s8_scratch_bytes(q.conv)};
           if (form != InPlaceConv::None) call.in_place = {{kQx, 0}};
           return call;
@@ -365,18 +375,23 @@ std::vector<KernelCall> lower_qgemm(LowerContext& c) {
     using B = typename decltype(btag)::type;
     using Y = typename decltype(ytag)::type;
     std::tie(q.act_min, q.act_max) = output_range<Y>(c, kGyScale, kGyZero);
-    if constexpr (std::is_same_v<A, int8_t> && std::is_same_v<B, int8_t> && std::is_same_v<Y, int8_t>) {
+    if constexpr (std::is_same_v<B, int8_t> && std::is_same_v<A, Y> && (std::is_same_v<A, int8_t> || std::is_same_v<A, int16_t>)) {
       const Tensor* weights = c.known_input(kGb);
-      if (weights && zero_points_all_zero(c, kGbZero)) {
+      const Tensor* bias = c.has_input(kGc) ? c.known_input(kGc) : nullptr;
+      if (weights && zero_points_all_zero(c, kGbZero) && (!c.has_input(kGc) || bias)) {
         // Rows of length k, one per output: transB = 1 stores them so; otherwise transpose.
         Tensor rows = *weights;
         if (!q.b_transposed)
           for (int64_t j = 0; j < q.n; ++j)
             for (int64_t k = 0; k < q.k; ++k) rows.data<int8_t>()[j * q.k + k] = weights->data<int8_t>()[k * q.n + j];
-        return bind_kernel("mote/qconv_s8.h", "mote::qfully_connected_s8", "mote::QMatMulParams", q, &mote::qfully_connected_s8,
-                                      {KernelArg::input(kGa), KernelArg::input(kGaZero), KernelArg::constant_tensor(packed_s8_rows(rows, q.n, 1, false)),
-                                       KernelArg::input(kGbZero), KernelArg::input(kGc), KernelArg::constant_tensor(multipliers.first),
-                                       KernelArg::constant_tensor(multipliers.second), KernelArg::input(kGyZero), KernelArg::output(0)});
+        constexpr bool wide = std::is_same_v<A, int16_t>;
+        if (!wide || (scalar_zero(c.known_input(kGaZero)) == 0 &&
+                      mote::s8::fits_int32_sums(rows.data<int8_t>(), q.n, q.k, bias ? bias->data<int32_t>() : nullptr)))
+          return bind_kernel("mote/qconv_s8.h", "mote::qfully_connected_s8<" + cpp_type<A>() + ", " + cpp_type<Y>() + ">",
+                             "mote::QMatMulParams", q, &mote::qfully_connected_s8<A, Y>,
+                             {KernelArg::input(kGa), KernelArg::input(kGaZero), KernelArg::constant_tensor(packed_s8_rows(rows, q.n, 1, wide)),
+                              KernelArg::input(kGbZero), KernelArg::input(kGc), KernelArg::constant_tensor(multipliers.first),
+                              KernelArg::constant_tensor(multipliers.second), KernelArg::input(kGyZero), KernelArg::output(0)});
       }
     }
     return bind_kernel("mote/quantized.h", "mote::qmatmul<" + cpp_type<A>() + ", " + cpp_type<B>() + ", " + cpp_type<Y>() + ">",

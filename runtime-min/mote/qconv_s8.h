@@ -1,5 +1,7 @@
-// Fast int8 convolutions and fully connected layers (int8 input, int8 weights with zero
-// points of 0, int8 output): the kernels TFLite-style models spend their time in.
+// Fast convolutions and fully connected layers with int8 weights (zero points of 0): int8
+// input and output, the kernels TFLite-style models spend their time in, and (convolutions)
+// int16 input and output with zero points of 0 (--quantize int16x8), where the compiler picks
+// them only when no int32 sum can overflow (mote::s8::fits_int32_sums).
 //
 // The work is a matrix product of weight rows with columns: for a convolution, each output
 // pixel's receptive field minus the input zero point (int16; padding taps are 0, which is
@@ -142,10 +144,45 @@ inline void dot_pair_narrow(const int8_t* MOTE_RESTRICT pair, const int8_t* MOTE
   acc[1] = a1;
 }
 
+// The same for int16 values with zero point 0, read two at a time as they are, and a pair of
+// rows reordered as for int16 columns.
+inline void dot_pair_wide(const int8_t* MOTE_RESTRICT pair, const int16_t* MOTE_RESTRICT values, int32_t depth, int32_t (&acc)[2]) {
+  int32_t a0 = acc[0], a1 = acc[1];
+  int32_t k = 0;
+#if defined(__ARM_FEATURE_DSP)
+  const int32_t whole_groups_end = depth & ~3;
+  for (const int8_t* group = pair; k < whole_groups_end; k += 4, group += 8) {
+    uint32_t w0, w1;
+    int32_t v01, v23;
+    __builtin_memcpy(&w0, group, 4);
+    __builtin_memcpy(&w1, group + 4, 4);
+    __builtin_memcpy(&v01, values + k, 4);
+    __builtin_memcpy(&v23, values + k + 2, 4);
+    a0 = __smlad(sxtb16_odd(w0), v23, __smlad(__sxtb16(static_cast<int32_t>(w0)), v01, a0));
+    a1 = __smlad(sxtb16_odd(w1), v23, __smlad(__sxtb16(static_cast<int32_t>(w1)), v01, a1));
+  }
+#endif
+  for (; k < depth; ++k) {
+    a0 += pair[PackedRows::index(k, 0, true)] * values[k];
+    a1 += pair[PackedRows::index(k, 1, true)] * values[k];
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+}
+
+// One row of a fully connected layer against a pair of weight rows, by activation type.
+inline void dot_pair_row(const int8_t* pair, const int8_t* values, int32_t zero, int32_t depth, int32_t (&acc)[2]) {
+  dot_pair_narrow(pair, values, zero, depth, acc);
+}
+inline void dot_pair_row(const int8_t* pair, const int16_t* values, int32_t, int32_t depth, int32_t (&acc)[2]) {
+  dot_pair_wide(pair, values, depth, acc);
+}
+
 // Column `column` (0 or 1) of the interleaved pair: the receptive field of output pixel `pixel`
 // (flattened d, h, w) over the group's input channels, in weight order (channel, kd, kh, kw),
 // minus the input zero point; zero-filled to padded_depth.
-inline void build_column(const ConvParams& p, const int8_t* MOTE_RESTRICT xg, int32_t x_zero, int32_t pixel, int16_t* MOTE_RESTRICT columns,
+template <class X>
+inline void build_column(const ConvParams& p, const X* MOTE_RESTRICT xg, int32_t x_zero, int32_t pixel, int16_t* MOTE_RESTRICT columns,
                          int32_t column) {
   const int32_t cin_g = p.in_channels / p.groups;
   const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
@@ -158,7 +195,7 @@ inline void build_column(const ConvParams& p, const int8_t* MOTE_RESTRICT xg, in
   };
   if (k_plane == 1 && p.stride[0] == 1 && p.stride[1] == 1 && p.stride[2] == 1 && p.pad_begin[0] == 0 && p.pad_begin[1] == 0 &&
       p.pad_begin[2] == 0) {  // 1x1: one value per channel
-    const int8_t* at = xg + pixel;
+    const X* at = xg + pixel;
     for (int32_t c = 0; c < cin_g; ++c, at += in_plane) put(*at - x_zero);
   } else {
     const int32_t ow = pixel % p.out_size[2], oh = (pixel / p.out_size[2]) % p.out_size[1], od = pixel / (p.out_size[2] * p.out_size[1]);
@@ -171,7 +208,7 @@ inline void build_column(const ConvParams& p, const int8_t* MOTE_RESTRICT xg, in
         const int32_t id = id0 + kd * p.dilation[0];
         for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
           const int32_t ih = ih0 + kh * p.dilation[1];
-          const int8_t* row = xg + c * in_plane + (id * p.in_size[1] + ih) * p.in_size[2] + iw0;
+          const X* row = xg + c * in_plane + (id * p.in_size[1] + ih) * p.in_size[2] + iw0;
           if (inside) {  // no tap of the window is padding
             for (int32_t kw = 0; kw < p.kernel[2]; ++kw) put(row[kw * p.dilation[2]] - x_zero);
             continue;
@@ -195,13 +232,14 @@ inline int64_t qconv_s8_scratch_bytes(const ConvParams& p) {
          static_cast<int64_t>(sizeof(int16_t));
 }
 
-// QLinearConv for int8 tensors whose weight zero points are all 0; `w` holds the weight rows
-// packed as s8::PackedRows says (reordered). Pixels are processed two at a time and both are
-// read before any output is written, so a 1x1 convolution with stride 1 and no padding may run
-// in place (y == x).
-inline void qconv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
-                     const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
-                     const int32_t* MOTE_RESTRICT shift, const int8_t* MOTE_RESTRICT y_zero, int8_t* y, int16_t* MOTE_RESTRICT columns) {
+// QLinearConv with int8 weights whose zero points are all 0 (X, Y: int8, or int16 with zero
+// points of 0); `w` holds the weight rows packed as s8::PackedRows says (reordered). Pixels are
+// processed two at a time and both are read before any output is written, so a 1x1
+// convolution with stride 1 and no padding may run in place (y == x).
+template <class X, class Y>
+void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
+              const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
+              const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* y, int16_t* MOTE_RESTRICT columns) {
   (void)w_zero;  // all zero: the compiler picks this kernel only then
   const ConvParams& p = q.conv;
   const int32_t cin_g = p.in_channels / p.groups, cout_g = p.out_channels / p.groups;
@@ -216,7 +254,7 @@ inline void qconv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_R
   // arithmetic costs several instructions per output on 32-bit cores.
   for (int32_t n = 0; n < p.batch; ++n)
     for (int32_t g = 0; g < p.groups; ++g) {
-      const int8_t* xg = x + (n * p.in_channels + g * cin_g) * in_plane;
+      const X* xg = x + (n * p.in_channels + g * cin_g) * in_plane;
       // Weight pairs restart in every group (the compiler packs each group's rows apart).
       const int8_t* group_weights = w + g * ((cout_g + 1) / 2) * pair_bytes;
       for (int32_t pixel = 0; pixel < out_plane; pixel += 2) {
@@ -229,44 +267,45 @@ inline void qconv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_R
           const int32_t b0 = bias ? bias[m] : 0, b1 = bias && two ? bias[m + 1] : 0;
           int32_t acc[2][2] = {{b0, b0}, {b1, b1}};
           s8::dot_pair_2x2(group_weights + (i / 2) * pair_bytes, columns, groups_of_four, acc);
-          int8_t* out = y + (n * p.out_channels + m) * out_plane + pixel;
+          Y* out = y + (n * p.out_channels + m) * out_plane + pixel;
           const int32_t r0 = per_channel ? m : 0;
-          out[0] = requantize_output<int8_t>(acc[0][0], multiplier[r0], shift[r0], yz, lo, hi);
-          if (pair) out[1] = requantize_output<int8_t>(acc[0][1], multiplier[r0], shift[r0], yz, lo, hi);
+          out[0] = requantize_output<Y>(acc[0][0], multiplier[r0], shift[r0], yz, lo, hi);
+          if (pair) out[1] = requantize_output<Y>(acc[0][1], multiplier[r0], shift[r0], yz, lo, hi);
           if (two) {
             const int32_t r1 = per_channel ? m + 1 : 0;
             out += out_plane;
-            out[0] = requantize_output<int8_t>(acc[1][0], multiplier[r1], shift[r1], yz, lo, hi);
-            if (pair) out[1] = requantize_output<int8_t>(acc[1][1], multiplier[r1], shift[r1], yz, lo, hi);
+            out[0] = requantize_output<Y>(acc[1][0], multiplier[r1], shift[r1], yz, lo, hi);
+            if (pair) out[1] = requantize_output<Y>(acc[1][1], multiplier[r1], shift[r1], yz, lo, hi);
           }
         }
       }
     }
 }
 
-// QGemm (a fully connected layer) for int8 with weight zero points of 0: y[i, j] = requantized
-// bias[j] + sum over k of (a[i, k] - a_zero) * w[j, k], where `w` holds the n weight rows packed
-// as s8::PackedRows says (natural order; the compiler transposes them when transB = 0). Rows
-// of `a` are widened as they are read; weight rows are taken two at a time.
-inline void qfully_connected_s8(const QMatMulParams& p, const int8_t* MOTE_RESTRICT a, const int8_t* MOTE_RESTRICT a_zero,
-                                const int8_t* MOTE_RESTRICT w, const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias,
-                                const int32_t* MOTE_RESTRICT multiplier, const int32_t* MOTE_RESTRICT shift,
-                                const int8_t* MOTE_RESTRICT y_zero, int8_t* MOTE_RESTRICT y) {
+// QGemm (a fully connected layer) with int8 weights whose zero points are 0: y[i, j] =
+// requantized bias[j] + sum over k of (a[i, k] - a_zero) * w[j, k], where `w` holds the n weight
+// rows packed as s8::PackedRows says (the compiler transposes them when transB = 0): natural
+// order for int8 activations, widened as they are read; reordered for int16 ones (zero point
+// 0, sums that fit int32), read as they are. Weight rows are taken two at a time.
+template <class X, class Y>
+void qfully_connected_s8(const QMatMulParams& p, const X* MOTE_RESTRICT a, const X* MOTE_RESTRICT a_zero, const int8_t* MOTE_RESTRICT w,
+                         const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
+                         const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* MOTE_RESTRICT y) {
   (void)w_zero;  // all zero: the compiler picks this kernel only then
   const int32_t az = zero_of(a_zero), yz = zero_of(y_zero), pair_bytes = s8::PackedRows::pair_bytes(p.k);
   const bool per_channel = p.requant_count != 1;
   const int32_t lo = p.act_min, hi = p.act_max, rows = p.m, columns = p.n, depth = p.k;  // locals, as in qconv_s8
   for (int32_t i = 0; i < rows; ++i) {
-    int8_t* out = y + i * columns;
+    Y* out = y + i * columns;
     for (int32_t j = 0; j < columns; j += 2) {
       const bool two = j + 1 < columns;
       int32_t acc[2] = {bias ? bias[j] : 0, bias && two ? bias[j + 1] : 0};
-      s8::dot_pair_narrow(w + (j / 2) * pair_bytes, a + i * depth, az, depth, acc);
+      s8::dot_pair_row(w + (j / 2) * pair_bytes, a + i * depth, az, depth, acc);
       const int32_t r0 = per_channel ? j : 0;
-      out[j] = requantize_output<int8_t>(acc[0], multiplier[r0], shift[r0], yz, lo, hi);
+      out[j] = requantize_output<Y>(acc[0], multiplier[r0], shift[r0], yz, lo, hi);
       if (two) {
         const int32_t r1 = per_channel ? j + 1 : 0;
-        out[j + 1] = requantize_output<int8_t>(acc[1], multiplier[r1], shift[r1], yz, lo, hi);
+        out[j + 1] = requantize_output<Y>(acc[1], multiplier[r1], shift[r1], yz, lo, hi);
       }
     }
   }
@@ -344,10 +383,23 @@ inline int32_t depthwise_window_3x3(const int16_t* MOTE_RESTRICT origin, int32_t
 }
 
 // One output channel's requantization, held in locals.
+template <class Y>
 struct RequantizeChannel {
   int32_t multiplier, shift, zero, lo, hi;
-  int8_t operator()(int32_t acc) const { return requantize_output<int8_t>(acc, multiplier, shift, zero, lo, hi); }
+  Y operator()(int32_t acc) const { return requantize_output<Y>(acc, multiplier, shift, zero, lo, hi); }
 };
+
+// Whether int32 sums of int16 values times int8 `weights` (`rows` rows of `depth`) plus
+// `bias` stay exact: |bias| + 32768 * sum |w| below 2^31 for every row, so the fast kernels'
+// int32 accumulators (and __smlad) cannot overflow on int16 activations.
+inline bool fits_int32_sums(const int8_t* weights, int32_t rows, int32_t depth, const int32_t* bias) {
+  for (int32_t r = 0; r < rows; ++r) {
+    int64_t reach = bias ? (bias[r] < 0 ? -static_cast<int64_t>(bias[r]) : bias[r]) : 0;
+    for (int32_t k = 0; k < depth; ++k) reach += 32768 * static_cast<int64_t>(weights[r * depth + k] < 0 ? -weights[r * depth + k] : weights[r * depth + k]);
+    if (reach > numeric_limits<int32_t>::max()) return false;
+  }
+  return true;
+}
 
 }  // namespace s8
 
@@ -364,13 +416,14 @@ inline int64_t qdepthwise_conv_s8_scratch_bytes(const ConvParams& p) {
          s8::reach(p.out_size[2], p.stride[2], p.kernel[2], p.dilation[2]) * static_cast<int64_t>(sizeof(int16_t));
 }
 
-// Depthwise QLinearConv for int8 with weight zero points of 0. Each channel's input plane is
-// first copied into `plane` minus the input zero point and surrounded by its zero padding, so
-// no tap needs a bounds check and the output may overwrite the input (y == x).
-inline void qdepthwise_conv_s8(const QConvParams& q, const int8_t* x, const int8_t* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
-                               const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias,
-                               const int32_t* MOTE_RESTRICT multiplier, const int32_t* MOTE_RESTRICT shift,
-                               const int8_t* MOTE_RESTRICT y_zero, int8_t* y, int16_t* MOTE_RESTRICT plane) {
+// Depthwise QLinearConv with int8 weights whose zero points are 0 (X, Y as for qconv_s8).
+// Each channel's input plane is first copied into `plane` minus the input zero point and
+// surrounded by its zero padding, so no tap needs a bounds check and the output may overwrite
+// the input (y == x).
+template <class X, class Y>
+void qdepthwise_conv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
+                        const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
+                        const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* y, int16_t* MOTE_RESTRICT plane) {
   (void)w_zero;  // all zero: the compiler picks this kernel only then
   const ConvParams& p = q.conv;
   const int32_t in_h = p.in_size[1], in_w = p.in_size[2], out_h = p.out_size[1], out_w = p.out_size[2];
@@ -382,11 +435,11 @@ inline void qdepthwise_conv_s8(const QConvParams& q, const int8_t* x, const int8
   int32_t pairs[s8::kMaxDepthwisePairs];
   for (int32_t i = 0; i < p.batch * p.in_channels; ++i) {
     const int32_t c = i % p.in_channels;
-    const int8_t* xc = x + i * in_h * in_w;
+    const X* xc = x + i * in_h * in_w;
     for (int32_t k = 0; k < rows * cols; ++k) plane[k] = 0;
     const int32_t first_row = p.pad_begin[1] > 0 ? p.pad_begin[1] : 0, first_col = p.pad_begin[2] > 0 ? p.pad_begin[2] : 0;
     for (int32_t r = first_row; r < rows && r - p.pad_begin[1] < in_h; ++r) {
-      const int8_t* src = xc + (r - p.pad_begin[1]) * in_w + (first_col - p.pad_begin[2]);
+      const X* src = xc + (r - p.pad_begin[1]) * in_w + (first_col - p.pad_begin[2]);
       int16_t* dst = plane + r * cols + first_col;
       const int32_t count = (cols < in_w + p.pad_begin[2] ? cols : in_w + p.pad_begin[2]) - first_col;
       for (int32_t k = 0; k < count; ++k) dst[k] = static_cast<int16_t>(src[k] - xz);
@@ -398,10 +451,10 @@ inline void qdepthwise_conv_s8(const QConvParams& q, const int8_t* x, const int8
                                                                    (static_cast<uint32_t>(static_cast<uint16_t>(wc[kh * kernel_w + kw + 1])) << 16));
     const int32_t acc0 = bias ? bias[c] : 0;
     const int32_t r = q.requant_count == 1 ? 0 : c;
-    int8_t* out = y + i * out_h * out_w;
+    Y* out = y + i * out_h * out_w;
     // Everything the loops read is in locals: stores through int8_t* may alias any object, so
     // GCC would reload fields and captured variables after every output.
-    const s8::RequantizeChannel requant{multiplier[r], shift[r], yz, q.act_min, q.act_max};
+    const s8::RequantizeChannel<Y> requant{multiplier[r], shift[r], yz, q.act_min, q.act_max};
     const int32_t row_step = p.stride[1] * cols, col_step = p.stride[2];
     if (unit_3x3) {
       const s8::Taps3x3 taps = s8::taps_3x3(wc, pairs);

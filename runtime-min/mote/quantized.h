@@ -1,7 +1,8 @@
 // Quantized kernels. Conversions at the float edges (QuantizeLinear, DequantizeLinear) use
-// float arithmetic by nature; everything between is integer-only: int32 accumulators and
-// requantization by a fixed-point multiplier and shift computed in the compiler, with the
-// rounding conventions of TFLite / CMSIS-NN (so int8 results match TFLite Micro bit for bit).
+// float arithmetic by nature; everything between is integer-only: int32 accumulators (int64
+// for int16 activations) and requantization by a fixed-point multiplier and shift computed in
+// the compiler, with the rounding conventions of TFLite / CMSIS-NN (so int8 results match
+// TFLite Micro bit for bit).
 #ifndef MOTE_QUANTIZED_H
 #define MOTE_QUANTIZED_H
 
@@ -81,11 +82,23 @@ inline Q saturate_to(int32_t v, int32_t lo, int32_t hi) {
   return static_cast<Q>(v < lo ? lo : (v > hi ? hi : v));
 }
 
+// The requantization of an output type: 8-bit outputs use TFLite's int32 form (bit for bit
+// with TFLite Micro); int16 outputs the exact 64-bit form, also for the int32 sums of the fast
+// kernels (mote/qconv_s8.h), so that every int16 kernel gives the same results.
+template <class Y>
+struct OutputRequantization {
+  static int32_t apply(int32_t acc, int32_t multiplier, int32_t shift) { return requantize(acc, multiplier, shift); }
+};
+template <>
+struct OutputRequantization<int16_t> {
+  static int32_t apply(int64_t acc, int32_t multiplier, int32_t shift) { return requantize(acc, multiplier, shift); }
+};
+
 // An accumulator in output units: requantized, shifted by the output zero point and clamped
 // to [lo, hi].
 template <class Y, class Acc>
 inline Y requantize_output(Acc acc, int32_t multiplier, int32_t shift, int32_t y_zero, int32_t lo, int32_t hi) {
-  return saturate_to<Y>(requantize(acc, multiplier, shift) + y_zero, lo, hi);
+  return saturate_to<Y>(OutputRequantization<Y>::apply(acc, multiplier, shift) + y_zero, lo, hi);
 }
 
 // Per-tensor or per-axis quantization parameters of a float <-> integer conversion.

@@ -14,7 +14,7 @@
 #include "compiler/ops/quant_math.h"
 #include "frontend/onnx/tensor_proto.h"
 #include "model_builder.h"
-#include "mote/quantized.h"
+#include "mote/qconv_s8.h"
 #include "passes/passes.h"
 #include "passes/quantize.h"
 
@@ -179,6 +179,55 @@ TEST_CASE("fuse_qdq with int16 activations: every int16x8 integer form within 1 
     for (const auto& node : integer->nodes())
       if (node->op->name == std::string("QLinearConv")) CHECK(node->inputs[0]->dtype == DType::Int16);
   }
+}
+
+// Which kernels a graph's nodes lower to, by function name.
+std::vector<std::string> kernel_functions(const Graph& graph) {
+  std::vector<std::string> functions;
+  for (const auto& node : graph.nodes()) {
+    LowerContext context(const_cast<Node&>(*node));
+    for (const KernelCall& call : node->op->lower(context)) functions.push_back(call.function);
+  }
+  return functions;
+}
+
+bool uses_kernel(const Graph& graph, const std::string& prefix) {
+  for (const std::string& f : kernel_functions(graph))
+    if (f.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+TEST_CASE("int16 activations: the fast kernels only where no int32 sum can overflow (hand-computed bound), else the int64 ones") {
+  // |bias| + 32768 x sum |w| must stay below 2^31: 516 weights of 127 reach 2,147,352,576, 517
+  // reach 2,151,514,112.
+  const std::vector<int8_t> row(517, 127);
+  CHECK(mote::s8::fits_int32_sums(row.data(), 1, 516, nullptr));
+  CHECK_FALSE(mote::s8::fits_int32_sums(row.data(), 1, 517, nullptr));
+  const int32_t small_bias = 131071, large_bias = 131072;  // 2^31 - 1 - 2,147,352,576 = 131,071
+  CHECK(mote::s8::fits_int32_sums(row.data(), 1, 516, &small_bias));
+  CHECK_FALSE(mote::s8::fits_int32_sums(row.data(), 1, 516, &large_bias));
+  // Weights of one magnitude quantize to +-127: a 1x1 convolution over 600 channels and a
+  // product of depth 600 exceed the bound and take the int64 kernels, still within 1 LSB.
+  std::vector<float> signs = test::random_floats(600 * 4, 9);
+  for (float& v : signs) v = v < 0 ? -0.05f : 0.05f;
+  ModelBuilder m;
+  m.input("x", {1, 600, 2, 2});
+  m.initializer("w", {4, 600, 1, 1}, signs);
+  m.node("Conv", {"x", "w"}, {"y"});
+  m.output("y", {1, 4, 2, 2});
+  auto conv = check_against_qdq(*m.import(), 1.0, DType::Int16);
+  CHECK(uses_kernel(*conv, "mote::qpointwise_conv_in_place<int16_t"));
+  ModelBuilder g;
+  g.input("x", {1, 600});
+  g.initializer("w", {4, 600}, signs);
+  auto& gemm = g.node("Gemm", {"x", "w"}, {"y"});
+  ModelBuilder::attr_int(gemm, "transB", 1);
+  g.output("y", {1, 4});
+  auto product = check_against_qdq(*g.import(), 1.0, DType::Int16);
+  CHECK(uses_kernel(*product, "mote::qmatmul<int16_t"));
+  // The same shapes with small weights take the fast kernels.
+  auto fast = check_against_qdq(*single_op_model("Gemm"), 1.0, DType::Int16);
+  CHECK(uses_kernel(*fast, "mote::qfully_connected_s8<int16_t, int16_t>"));
 }
 
 // An input's own quantization error is pure activation rounding (256 times finer in int16:
