@@ -7,7 +7,7 @@
 // - ops that only select elements (OpTraits::selects_elements: views, Transpose, MaxPool,
 //   Slice) run on the integers when input and output share quantization;
 // - other elementwise ops of one 8-bit input become a 256-entry table (mote.Lookup) computed
-//   here with the op's own float kernel.
+//   here with the op's own float kernel; of one int16 input, a 513-entry interpolated one.
 // - a requantization, QuantizeLinear(DequantizeLinear(x)) between two 8-bit quantizations,
 //   becomes one table lookup (or nothing, when both are the same, for int16 too).
 // Anything else stays float between its DequantizeLinear and QuantizeLinear (mixed precision).
@@ -73,35 +73,42 @@ Node* selected_elements(Graph& graph, const Node& node, const QdqPattern& patter
 }
 
 // An elementwise op of one 8-bit input (its other inputs constant scalars) as a table of its
-// results for the 256 input values.
+// results for the 256 input values; of one int16 input (zero point 0, int16 output), its
+// results at 513 inputs 128 steps apart, which mote.Lookup interpolates.
 Node* lookup_table(Graph& graph, const Node& node, const QdqPattern& pattern, const Node* before) {
-  if (pattern.activation || node.inputs.empty() || !per_tensor_8bit(pattern.inputs[0]) || !is_8bit(pattern.output.integer->dtype))
+  if (pattern.activation || node.inputs.empty() || !per_tensor_activation(pattern.inputs[0]) || !per_tensor_activation(pattern.output))
     return nullptr;
   const QdqOperand& x = *pattern.inputs[0];
-  if (node.outputs[0]->shape != x.integer->shape) return nullptr;
+  const bool wide = x.integer->dtype == DType::Int16;
+  if (node.outputs[0]->shape != x.integer->shape || wide != (pattern.output.integer->dtype == DType::Int16)) return nullptr;
   Graph scratch;
-  const int32_t low = x.integer->dtype == DType::Int8 ? -128 : 0;
+  const int64_t entries = wide ? 513 : 256, step = wide ? 128 : 1;
+  const int32_t low = x.integer->dtype == DType::Int8 ? -128 : wide ? -32768 : 0;
   const float x_scale = scalar_scale(*x.scale->constant);
   const int32_t x_zero = scalar_zero(x.zero_point ? x.zero_point->constant.get() : nullptr);
-  std::vector<float> real(256);
-  for (int32_t i = 0; i < 256; ++i) real[static_cast<size_t>(i)] = static_cast<float>(i + low - x_zero) * x_scale;
-  std::vector<Value*> inputs{scratch.add_constant("x", std::make_shared<const Tensor>(Tensor::from_values<float>(Shape{256}, real)))};
+  std::vector<float> real(static_cast<size_t>(entries));
+  for (int64_t i = 0; i < entries; ++i) real[static_cast<size_t>(i)] = static_cast<float>(i * step + low - x_zero) * x_scale;
+  std::vector<Value*> inputs{scratch.add_constant("x", std::make_shared<const Tensor>(Tensor::from_values<float>(Shape{entries}, real)))};
   for (size_t i = 1; i < node.inputs.size(); ++i) {
     const Value* in = node.inputs[i];
     if (in && (!in->is_constant() || in->shape.numel() != 1)) return nullptr;
     inputs.push_back(in ? scratch.add_constant("c", in->constant) : nullptr);
   }
-  Value* y = scratch.add_value("y", DType::Float32, Shape{256});
+  Value* y = scratch.add_value("y", DType::Float32, Shape{entries});
   const Node* table_node = scratch.add_node(node.op, node.name, node.attrs->clone(), inputs, {y}, node.opset);
   const TensorPtr results = evaluate_node(*table_node).at(0);
   const float y_scale = scalar_scale(*pattern.output.scale->constant);
   const int32_t y_zero = scalar_zero(pattern.output.zero_point ? pattern.output.zero_point->constant.get() : nullptr);
-  const int32_t y_low = pattern.output.integer->dtype == DType::Int8 ? -128 : 0;
-  Tensor table(pattern.output.integer->dtype, Shape{256});
-  for (int64_t i = 0; i < 256; ++i) {
+  const DType y_type = pattern.output.integer->dtype;
+  const int32_t y_low = y_type == DType::Int8 ? -128 : wide ? -32768 : 0, y_high = wide ? 32767 : y_low + 255;
+  Tensor table(y_type, Shape{entries});
+  for (int64_t i = 0; i < entries; ++i) {
     const double q = std::nearbyint(static_cast<double>(results->data<float>()[i] / y_scale)) + y_zero;  // as QuantizeLinear
-    const int32_t clamped = static_cast<int32_t>(std::isnan(q) ? y_zero : std::fmin(std::fmax(q, y_low), y_low + 255));
-    table.raw()[i] = static_cast<uint8_t>(clamped);  // two's complement for int8
+    const int32_t clamped = static_cast<int32_t>(std::isnan(q) ? y_zero : std::fmin(std::fmax(q, y_low), y_high));
+    if (wide)
+      table.data<int16_t>()[i] = static_cast<int16_t>(clamped);
+    else
+      table.raw()[i] = static_cast<uint8_t>(clamped);  // two's complement for int8
   }
   Value* table_value = graph.add_constant(node.label() + "_table", std::make_shared<const Tensor>(std::move(table)));
   return graph.add_node(&ops::kLookup, node.name, nullptr, {x.integer, table_value}, {pattern.output.integer}, 1, before);

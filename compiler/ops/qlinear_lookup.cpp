@@ -1,7 +1,8 @@
 // Functions of one 8-bit tensor as 256-entry tables the compiler fills (mote::lookup_table):
 // com.microsoft.QLinearSigmoid and QLinearLeakyRelu (X, X_scale, X_zero_point, Y_scale,
 // Y_zero_point), and mote.Lookup (X, table), which fuse_qdq makes of any elementwise float op
-// between DequantizeLinear and QuantizeLinear.
+// between DequantizeLinear and QuantizeLinear; for int16 tensors (zero point 0) mote.Lookup
+// takes a 513-entry table and interpolates (mote::lookup_interpolated).
 #include <cmath>
 #include <functional>
 
@@ -29,16 +30,29 @@ KernelCall lookup_call(DType x_type, DType y_type, int64_t count, KernelArg tabl
 
 // ---- mote.Lookup ----
 
+constexpr int64_t kInterpolatedEntries = 513;
+
 void infer_lookup(InferContext& c) {
   c.require_inputs(2, 2);
   c.require_outputs(1, 1);
-  c.require_dtype(0, dtype_set<QuantTypes>());
-  c.require_dtype(1, dtype_set<QuantTypes>());
-  if (c.shape(1) != Shape{256}) c.invalid("the table must have 256 entries, not " + c.shape(1).to_string());
+  if (c.dtype(0) == DType::Int16 || c.dtype(1) == DType::Int16) {
+    c.require_dtype(0, DTypeSet{DType::Int16});
+    c.require_dtype(1, DTypeSet{DType::Int16});
+    if (c.shape(1) != Shape{kInterpolatedEntries})
+      c.invalid("an int16 table must have " + std::to_string(kInterpolatedEntries) + " entries, not " + c.shape(1).to_string());
+  } else {
+    c.require_dtype(0, dtype_set<QuantTypes>());
+    c.require_dtype(1, dtype_set<QuantTypes>());
+    if (c.shape(1) != Shape{256}) c.invalid("the table must have 256 entries, not " + c.shape(1).to_string());
+  }
   c.set_output(0, c.dtype(1), c.shape(0));
 }
 
 std::vector<KernelCall> lower_lookup(LowerContext& c) {
+  if (c.input(0).dtype == DType::Int16)
+    return {bind_kernel("mote/quantized.h", "mote::lookup_interpolated<int16_t, int16_t>", "mote::LookupParams",
+                        LookupParams{static_cast<int32_t>(c.input(0).shape.numel())}, &mote::lookup_interpolated<int16_t, int16_t>,
+                        {KernelArg::input(0), KernelArg::input(1), KernelArg::output(0)})};
   return {lookup_call(c.input(0).dtype, c.output(0).dtype, c.input(0).shape.numel(), KernelArg::input(1))};
 }
 

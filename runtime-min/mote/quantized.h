@@ -579,6 +579,19 @@ void lookup_table(const LookupParams& p, const X* MOTE_RESTRICT x, const Y* MOTE
   for (int32_t i = 0; i < p.count; ++i) y[i] = table[static_cast<int32_t>(x[i]) - numeric_limits<X>::lowest()];
 }
 
+// Any function of one int16 input (zero point 0) as a 513-entry table of its int16 results at
+// x = -32768, -32640, ..., 32768 (steps of 128), interpolated linearly between entries, as
+// TFLite's int16 activations are: y = t[i] + round((t[i + 1] - t[i]) * f / 128) for
+// x + 32768 = 128 i + f.
+template <class X, class Y>
+void lookup_interpolated(const LookupParams& p, const X* MOTE_RESTRICT x, const Y* MOTE_RESTRICT table, Y* MOTE_RESTRICT y) {
+  for (int32_t i = 0; i < p.count; ++i) {
+    const int32_t offset = static_cast<int32_t>(x[i]) + 32768, at = offset >> 7, fraction = offset & 127;
+    const int32_t base = table[at], step = static_cast<int32_t>(table[at + 1]) - base;
+    y[i] = static_cast<Y>(base + ((step * fraction + 64) >> 7));
+  }
+}
+
 // strided_copy through a 256-entry table: one input of QLinearConcat whose quantization differs
 // from the output's.
 template <class X, class Y>

@@ -154,8 +154,24 @@ TEST_CASE("fuse_qdq: every integer form within 1 LSB of the float QDQ graph, no 
   }
 }
 
+// Which kernels a graph's nodes lower to, by function name.
+std::vector<std::string> kernel_functions(const Graph& graph) {
+  std::vector<std::string> functions;
+  for (const auto& node : graph.nodes()) {
+    LowerContext context(const_cast<Node&>(*node));
+    for (const KernelCall& call : node->op->lower(context)) functions.push_back(call.function);
+  }
+  return functions;
+}
+
+bool uses_kernel(const Graph& graph, const std::string& prefix) {
+  for (const std::string& f : kernel_functions(graph))
+    if (f.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
 // --quantize int16x8: int16 activations (zero point 0) with int8 weights.
-TEST_CASE("fuse_qdq with int16 activations: every int16x8 integer form within 1 LSB of the float QDQ graph, no float op left") {
+TEST_CASE("fuse_qdq with int16 activations: every int16x8 integer form within 1 LSB of the float QDQ graph (tables 2), no float op left") {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"Add", "QLinearAdd"}, {"Mul", "QLinearMul"}, {"AveragePool", "QLinearAveragePool"}, {"GlobalAveragePool", "QLinearGlobalAveragePool"},
       {"MaxPool", "MaxPool"}, {"Gemm", "QGemm"}};
@@ -166,6 +182,15 @@ TEST_CASE("fuse_qdq with int16 activations: every int16x8 integer form within 1 
     check_integer_only(*integer);
     for (const auto& node : integer->nodes())
       if (node->op->name == integer_op) CHECK(node->outputs[0]->dtype == DType::Int16);
+  }
+  // Tables of 513 entries 128 input steps apart, interpolated: the curve between entries adds
+  // up to half a step here (tanh'' * (128 x_scale)^2 / 8 in output steps).
+  for (const char* op : {"Sigmoid", "Tanh"}) {
+    INFO(op);
+    auto integer = check_against_qdq(*single_op_model(op), 2.0, DType::Int16);
+    REQUIRE(count_op(*integer, "Lookup") == 1);
+    check_integer_only(*integer);
+    CHECK(uses_kernel(*integer, "mote::lookup_interpolated<int16_t, int16_t>"));
   }
   for (auto [cin, cout, group, kernel] : {std::tuple{3, 4, 1, 3}, std::tuple{4, 4, 4, 3}, std::tuple{4, 6, 1, 1}}) {
     INFO("Conv " << cin << " -> " << cout << ", group " << group << ", kernel " << kernel);
@@ -181,20 +206,16 @@ TEST_CASE("fuse_qdq with int16 activations: every int16x8 integer form within 1 
   }
 }
 
-// Which kernels a graph's nodes lower to, by function name.
-std::vector<std::string> kernel_functions(const Graph& graph) {
-  std::vector<std::string> functions;
-  for (const auto& node : graph.nodes()) {
-    LowerContext context(const_cast<Node&>(*node));
-    for (const KernelCall& call : node->op->lower(context)) functions.push_back(call.function);
-  }
-  return functions;
-}
-
-bool uses_kernel(const Graph& graph, const std::string& prefix) {
-  for (const std::string& f : kernel_functions(graph))
-    if (f.rfind(prefix, 0) == 0) return true;
-  return false;
+TEST_CASE("mote::lookup_interpolated: hand-computed values of y = x / 2 from a 513-entry table") {
+  std::vector<int16_t> table(513);
+  for (int32_t i = 0; i < 513; ++i) table[static_cast<size_t>(i)] = static_cast<int16_t>(std::min((-32768 + 128 * i) / 2, 32767));
+  const std::vector<int16_t> x{-32768, 100, -1, 32767, 0};
+  std::vector<int16_t> y(x.size());
+  mote::lookup_interpolated(mote::LookupParams{static_cast<int32_t>(x.size())}, x.data(), table.data(), y.data());
+  // 100: entry 256 (0) and 257 (64), 100/128 of the way: 0 + round(6400 / 128) = 50.
+  // -1: entries 255 (-64) and 256 (0), 127/128 of the way: -64 + (8128 + 64) >> 7 = 0 (-0.5 rounds up).
+  // 32767: entries 511 (16320) and 512 (16384), 127/128 of the way: 16320 + 64 = 16384.
+  CHECK(y == std::vector<int16_t>{-16384, 50, 0, 16384, 0});
 }
 
 TEST_CASE("int16 activations: the fast kernels only where no int32 sum can overflow (hand-computed bound), else the int64 ones") {
