@@ -269,13 +269,15 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
           s8::dot_pair_2x2(group_weights + (i / 2) * pair_bytes, columns, groups_of_four, acc);
           Y* out = y + (n * p.out_channels + m) * out_plane + pixel;
           const int32_t r0 = per_channel ? m : 0;
-          out[0] = requantize_output<Y>(acc[0][0], multiplier[r0], shift[r0], yz, lo, hi);
-          if (pair) out[1] = requantize_output<Y>(acc[0][1], multiplier[r0], shift[r0], yz, lo, hi);
+          const ChannelRequantizer<Y> first(multiplier[r0], shift[r0], yz, lo, hi);
+          out[0] = first(acc[0][0]);
+          if (pair) out[1] = first(acc[0][1]);
           if (two) {
             const int32_t r1 = per_channel ? m + 1 : 0;
+            const ChannelRequantizer<Y> second(multiplier[r1], shift[r1], yz, lo, hi);
             out += out_plane;
-            out[0] = requantize_output<Y>(acc[1][0], multiplier[r1], shift[r1], yz, lo, hi);
-            if (pair) out[1] = requantize_output<Y>(acc[1][1], multiplier[r1], shift[r1], yz, lo, hi);
+            out[0] = second(acc[1][0]);
+            if (pair) out[1] = second(acc[1][1]);
           }
         }
       }
@@ -302,10 +304,10 @@ void qfully_connected_s8(const QMatMulParams& p, const X* MOTE_RESTRICT a, const
       int32_t acc[2] = {bias ? bias[j] : 0, bias && two ? bias[j + 1] : 0};
       s8::dot_pair_row(w + (j / 2) * pair_bytes, a + i * depth, az, depth, acc);
       const int32_t r0 = per_channel ? j : 0;
-      out[j] = requantize_output<Y>(acc[0], multiplier[r0], shift[r0], yz, lo, hi);
+      out[j] = ChannelRequantizer<Y>(multiplier[r0], shift[r0], yz, lo, hi)(acc[0]);
       if (two) {
         const int32_t r1 = per_channel ? j + 1 : 0;
-        out[j + 1] = requantize_output<Y>(acc[1], multiplier[r1], shift[r1], yz, lo, hi);
+        out[j + 1] = ChannelRequantizer<Y>(multiplier[r1], shift[r1], yz, lo, hi)(acc[1]);
       }
     }
   }
@@ -382,13 +384,6 @@ inline int32_t depthwise_window_3x3(const int16_t* MOTE_RESTRICT origin, int32_t
   return depthwise_row_3(origin + 2 * cols, taps.pair[2], taps.third[2], acc);
 }
 
-// One output channel's requantization, held in locals.
-template <class Y>
-struct RequantizeChannel {
-  int32_t multiplier, shift, zero, lo, hi;
-  Y operator()(int32_t acc) const { return requantize_output<Y>(acc, multiplier, shift, zero, lo, hi); }
-};
-
 // Whether int32 sums of int16 values times int8 `weights` (`rows` rows of `depth`) plus
 // `bias` stay exact: |bias| + 32768 * sum |w| below 2^31 for every row, so the fast kernels'
 // int32 accumulators (and __smlad) cannot overflow on int16 activations.
@@ -454,7 +449,7 @@ void qdepthwise_conv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT
     Y* out = y + i * out_h * out_w;
     // Everything the loops read is in locals: stores through int8_t* may alias any object, so
     // GCC would reload fields and captured variables after every output.
-    const s8::RequantizeChannel<Y> requant{multiplier[r], shift[r], yz, q.act_min, q.act_max};
+    const ChannelRequantizer<Y> requant(multiplier[r], shift[r], yz, q.act_min, q.act_max);
     const int32_t row_step = p.stride[1] * cols, col_step = p.stride[2];
     if (unit_3x3) {
       const s8::Taps3x3 taps = s8::taps_3x3(wc, pairs);

@@ -101,6 +101,37 @@ inline Y requantize_output(Acc acc, int32_t multiplier, int32_t shift, int32_t y
   return saturate_to<Y>(OutputRequantization<Y>::apply(acc, multiplier, shift) + y_zero, lo, hi);
 }
 
+// requantize_output for one output channel, with its constants worked out once, for kernels
+// that store many outputs per channel. For the usual multiplier (shift < 0, i.e. below 1/2,
+// and a Q31 mantissa above 2^30) the two roundings of the 8-bit form are one 64-bit
+// multiply-accumulate: with e = -shift and P = acc * m + 2^30, TFLite's
+// rounding_divide_by_pot(P >> 31, e) = floor((P >> 31) + 2^(e-1) - [P < 0]) / 2^e)
+// = floor((P + 2^(30+e) - [acc < 0] 2^31) / 2^(31+e)) (nested floors of integers; P < 0 exactly
+// when acc < 0 since m > 2^30), which is the high word of that sum shifted by e - 1. The int16
+// form is floor((acc * m + 2^(30+e)) / 2^(31+e)) the same way. Other multipliers take
+// requantize_output. Equal to it on every input (tests/unit/test_quantize.cpp).
+template <class Y>
+class ChannelRequantizer {
+ public:
+  ChannelRequantizer(int32_t multiplier, int32_t shift, int32_t zero, int32_t lo, int32_t hi)
+      : multiplier_(multiplier), shift_(shift), zero_(zero), lo_(lo), hi_(hi),
+        fast_(shift < 0 && multiplier > (int32_t{1} << 30)),
+        base_(fast_ ? (int64_t{1} << 30) * (sizeof(Y) == 1 ? 1 : 0) + (int64_t{1} << (30 - shift)) : 0),
+        high_shift_(fast_ ? -shift - 1 : 0) {}
+  Y operator()(int32_t acc) const {
+    if (!fast_) return requantize_output<Y>(acc, multiplier_, shift_, zero_, lo_, hi_);
+    const int64_t sign_correction = sizeof(Y) == 1 && acc < 0 ? (int64_t{1} << 31) : 0;
+    const int64_t sum = base_ + static_cast<int64_t>(acc) * multiplier_ - sign_correction;
+    return saturate_to<Y>((static_cast<int32_t>(sum >> 32) >> high_shift_) + zero_, lo_, hi_);
+  }
+
+ private:
+  int32_t multiplier_, shift_, zero_, lo_, hi_;
+  bool fast_;
+  int64_t base_;
+  int32_t high_shift_;
+};
+
 // Per-tensor or per-axis quantization parameters of a float <-> integer conversion.
 struct QuantizeParams {
   int32_t count;

@@ -206,6 +206,45 @@ TEST_CASE("fuse_qdq with int16 activations: every int16x8 integer form within 1 
   }
 }
 
+TEST_CASE("mote::ChannelRequantizer equals requantize_output on every input: int8 (TFLite's two roundings) and int16") {
+  uint64_t state = 777;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<uint32_t>(state >> 32);
+  };
+  const std::vector<double> reals{0.5, 0.25, 1.0 / 3.0, 0.0001234, 0.75, 1.5, 3.0, std::ldexp(1.0, -20), 0.0};
+  int compared = 0;
+  for (double real : reals)
+    for (int trial = 0; trial < 20000; ++trial) {
+      int32_t multiplier, shift;
+      quantize_multiplier(real * (1.0 + static_cast<double>(next() % 1000) / 1e4), multiplier, shift);
+      // Accumulators of every size, including the extremes and the ties around 0.
+      const int32_t acc = trial < 8 ? std::vector<int32_t>{0, -1, 1, -2, 2, std::numeric_limits<int32_t>::max(),
+                                                           std::numeric_limits<int32_t>::min(), -(1 << 20)}[static_cast<size_t>(trial)]
+                                    : static_cast<int32_t>(next()) >> (next() % 31);
+      const mote::ChannelRequantizer<int8_t> narrow(multiplier, shift, -3, -128, 127);
+      const mote::ChannelRequantizer<int16_t> wide(multiplier, shift, 0, -32768, 32767);
+      if (narrow(acc) != mote::requantize_output<int8_t>(acc, multiplier, shift, -3, -128, 127) ||
+          wide(acc) != mote::requantize_output<int16_t>(acc, multiplier, shift, 0, -32768, 32767))
+        FAIL("acc " << acc << ", multiplier " << multiplier << ", shift " << shift);
+      ++compared;
+    }
+  CHECK(compared == 20000 * static_cast<int>(reals.size()));
+  // Ties, where the two forms differ: 0.375 is exact in Q31 (0.75 x 2^31, shift -1), so
+  // 100 x 0.375 = 37.5 -> 38 in both, -4 x 0.375 = -1.5 -> -2 in int8 (half away from zero,
+  // as TFLite) and -1 in int16 (half up).
+  int32_t multiplier, shift;
+  quantize_multiplier(0.375, multiplier, shift);
+  REQUIRE(multiplier == 1610612736);
+  REQUIRE(shift == -1);
+  const mote::ChannelRequantizer<int8_t> narrow(multiplier, shift, 0, -128, 127);
+  const mote::ChannelRequantizer<int16_t> wide(multiplier, shift, 0, -32768, 32767);
+  CHECK(narrow(100) == 38);
+  CHECK(wide(100) == 38);
+  CHECK(narrow(-4) == -2);
+  CHECK(wide(-4) == -1);
+}
+
 TEST_CASE("mote::lookup_interpolated: hand-computed values of y = x / 2 from a 513-entry table") {
   std::vector<int16_t> table(513);
   for (int32_t i = 0; i < 513; ++i) table[static_cast<size_t>(i)] = static_cast<int16_t>(std::min((-32768 + 128 * i) / 2, 32767));
