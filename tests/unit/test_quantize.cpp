@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <limits>
+#include <map>
 
 #include "compiler/driver/compile.h"
 #include "compiler/driver/sample_data.h"
@@ -655,6 +657,93 @@ TEST_CASE("com.microsoft.QLinearConcat as ONNX Runtime defines it: a copy where 
   }
   CHECK(copies == 1);
   CHECK(lookups == 1);
+}
+
+// The com.microsoft ops as ONNX Runtime's quantizer writes them (QOperator format, uint8
+// activations), each checked against its float definition on the inputs it actually got:
+// y = quantize(f(dequantize(inputs))), rounding half to even and saturating.
+TEST_CASE("ONNX Runtime's QOperator ops (uint8): QLinearLeakyRelu, QLinearSigmoid, QLinearAdd, QLinearMul, QLinear(Global)AveragePool within 1 LSB") {
+  ModelBuilder m;
+  auto* contrib = m.proto().add_opset_import();
+  contrib->set_domain("com.microsoft");
+  contrib->set_version(1);
+  struct Quantization {
+    float scale;
+    int32_t zero;
+  };
+  const std::map<std::string, Quantization> q = {{"x", {0.05f, 128}}, {"x2", {0.02f, 100}}, {"l", {0.04f, 20}},  {"s", {1.0f / 255, 0}},
+                                                 {"a", {0.03f, 50}},  {"mu", {0.02f, 128}}, {"p", {0.025f, 120}}, {"g", {0.025f, 120}}};
+  for (const auto& [name, quantization] : q) {
+    m.initializer(name + "_scale", {}, {quantization.scale});
+    auto* zero = m.proto().mutable_graph()->add_initializer();
+    zero->set_name(name + "_zero");
+    zero->set_data_type(onnx::TensorProto::UINT8);
+    zero->add_int32_data(quantization.zero);
+  }
+  auto operands = [](std::initializer_list<std::string> names) {
+    std::vector<std::string> list;
+    for (const std::string& n : names) {
+      list.push_back(n);
+      list.push_back(n + "_scale");
+      list.push_back(n + "_zero");
+    }
+    return list;
+  };
+  auto contrib_node = [&](const std::string& op, std::vector<std::string> inputs, const std::string& output) -> onnx::NodeProto& {
+    inputs.push_back(output + "_scale");
+    inputs.push_back(output + "_zero");
+    auto& node = m.node(op, inputs, {output});
+    node.set_domain("com.microsoft");
+    return node;
+  };
+  m.input("x", {1, 4, 6, 6}, onnx::TensorProto::UINT8);
+  m.input("x2", {1, 4, 6, 6}, onnx::TensorProto::UINT8);
+  ModelBuilder::attr_float(contrib_node("QLinearLeakyRelu", operands({"x"}), "l"), "alpha", 0.1f);
+  contrib_node("QLinearSigmoid", operands({"l"}), "s");
+  std::vector<std::string> add_inputs = operands({"s", "x2"});
+  contrib_node("QLinearAdd", add_inputs, "a");
+  contrib_node("QLinearMul", operands({"a", "x2"}), "mu");
+  auto& pool = contrib_node("QLinearAveragePool", operands({"mu"}), "p");
+  ModelBuilder::attr_ints(pool, "kernel_shape", {2, 2});
+  ModelBuilder::attr_ints(pool, "strides", {2, 2});
+  contrib_node("QLinearGlobalAveragePool", operands({"p"}), "g");
+  for (const char* out : {"l", "s", "a", "mu"}) m.output(out, {1, 4, 6, 6}, onnx::TensorProto::UINT8);
+  m.output("p", {1, 4, 3, 3}, onnx::TensorProto::UINT8);
+  m.output("g", {1, 4, 1, 1}, onnx::TensorProto::UINT8);
+  auto graph = m.import();
+  std::vector<uint8_t> bytes_x(144), bytes_x2(144);
+  // x: a ramp over the whole uint8 range (both signs, saturation); x2: the same shuffled.
+  for (size_t i = 0; i < 144; ++i) bytes_x[i] = static_cast<uint8_t>(i * 255 / 143), bytes_x2[i] = static_cast<uint8_t>((i * 91 + 5) % 256);
+  const Tensor x = Tensor::from_values<uint8_t>(Shape{1, 4, 6, 6}, bytes_x), x2 = Tensor::from_values<uint8_t>(Shape{1, 4, 6, 6}, bytes_x2);
+  const std::vector<Tensor> got = evaluate_graph(*graph, {x, x2});
+  std::map<std::string, const Tensor*> value{{"x", &x}, {"x2", &x2}};
+  const char* names[] = {"l", "s", "a", "mu", "p", "g"};
+  for (size_t k = 0; k < 6; ++k) value[names[k]] = &got[k];
+  auto real = [&](const std::string& name, int64_t i) { return (value.at(name)->as_double(i) - q.at(name).zero) * q.at(name).scale; };
+  auto worst_lsb = [&](const std::string& name, const std::function<double(int64_t)>& f) {
+    double worst = 0;
+    for (int64_t i = 0; i < value.at(name)->numel(); ++i) {
+      const double want = std::clamp(std::nearbyint(f(i) / q.at(name).scale) + q.at(name).zero, 0.0, 255.0);
+      worst = std::max(worst, std::fabs(value.at(name)->as_double(i) - want));
+    }
+    return worst;
+  };
+  CHECK(worst_lsb("l", [&](int64_t i) { return real("x", i) < 0 ? 0.1 * real("x", i) : real("x", i); }) <= 1);
+  CHECK(worst_lsb("s", [&](int64_t i) { return 1 / (1 + std::exp(-real("l", i))); }) <= 1);
+  CHECK(worst_lsb("a", [&](int64_t i) { return real("s", i) + real("x2", i); }) <= 1);
+  CHECK(worst_lsb("mu", [&](int64_t i) { return real("a", i) * real("x2", i); }) <= 1);
+  CHECK(worst_lsb("p", [&](int64_t i) {  // 2x2 windows of the 6x6 planes
+          const int64_t plane = i / 9, row = i / 3 % 3, col = i % 3;
+          double sum = 0;
+          for (int64_t dr = 0; dr < 2; ++dr)
+            for (int64_t dc = 0; dc < 2; ++dc) sum += real("mu", plane * 36 + (2 * row + dr) * 6 + 2 * col + dc);
+          return sum / 4;
+        }) <= 1);
+  CHECK(worst_lsb("g", [&](int64_t i) {
+          double sum = 0;
+          for (int64_t j = 0; j < 9; ++j) sum += real("p", i * 9 + j);
+          return sum / 9;
+        }) <= 1);
 }
 
 TEST_CASE("fuse_qdq merges a requantization, QuantizeLinear(DequantizeLinear(x)), into one table, equal on every value") {
