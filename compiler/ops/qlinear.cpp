@@ -184,7 +184,12 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
                                                          static_cast<int32_t>(weights->numel() / q.conv.out_channels),
                                                          bias ? bias->data<int32_t>() : nullptr));
         if (weights && sums_fit && zero_points_all_zero(c, kQwZero) && (!depthwise || mote::qdepthwise_conv_s8_supports(q.conv))) {
-          if (!depthwise) args[2] = KernelArg::constant_tensor(packed_s8_rows(*weights, q.conv.out_channels, q.conv.groups, true));
+          if (!depthwise) {
+            args[2] = KernelArg::constant_tensor(packed_s8_rows(*weights, q.conv.out_channels, q.conv.groups, true));
+            Tensor offsets(DType::Int32, Shape{mote::qconv_s8_tap_offset_count(q.conv)});
+            mote::qconv_s8_tap_offsets(q.conv, offsets.data<int32_t>());
+            args.push_back(KernelArg::constant_tensor(std::make_shared<const Tensor>(std::move(offsets))));
+          }
           args.push_back(KernelArg::scratch(0));
           const std::string io = "<" + cpp_type<X>() + ", " + cpp_type<Y>() + ">";
           KernelCall call = depthwise ? bind_kernel("mote/qconv_s8.h", "mote::qdepthwise_conv_s8" + io, "mote::QConvParams", q,

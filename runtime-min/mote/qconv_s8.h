@@ -224,7 +224,65 @@ inline void build_column(const ConvParams& p, const X* MOTE_RESTRICT xg, int32_t
   while (k < padded_depth(depth)) put(0);
 }
 
+// The column of an output pixel whose window lies inside the input (no padding tap): value k
+// is at `window + offsets[k]` (the compiler's tap_offsets), stored four at a time in the
+// interleaved layout; the padded tail of the last group is zeroed.
+template <class X>
+inline void build_inside_column(const X* MOTE_RESTRICT window, int32_t x_zero, const int32_t* MOTE_RESTRICT offsets, int32_t depth,
+                                int16_t* MOTE_RESTRICT columns, int32_t column) {
+  int16_t* out = columns + column * 4;
+  const int32_t groups = padded_depth(depth) / 4;
+  for (int32_t g = 0; g < groups; ++g, out += 8, offsets += 4) {
+    out[0] = static_cast<int16_t>(window[offsets[0]] - x_zero);
+    out[1] = static_cast<int16_t>(window[offsets[1]] - x_zero);
+    out[2] = static_cast<int16_t>(window[offsets[2]] - x_zero);
+    out[3] = static_cast<int16_t>(window[offsets[3]] - x_zero);
+  }
+  for (int32_t k = depth; k < padded_depth(depth); ++k) columns[column_index(k, column)] = 0;
+}
+
+// The input offset of an output pixel's window (its first tap in channel 0), and whether the
+// whole window lies inside the input.
+inline int32_t window_origin(const ConvParams& p, int32_t pixel, bool& inside) {
+  const int32_t ow = pixel % p.out_size[2], oh = (pixel / p.out_size[2]) % p.out_size[1], od = pixel / (p.out_size[2] * p.out_size[1]);
+  const int32_t id0 = od * p.stride[0] - p.pad_begin[0], ih0 = oh * p.stride[1] - p.pad_begin[1], iw0 = ow * p.stride[2] - p.pad_begin[2];
+  inside = id0 >= 0 && id0 + (p.kernel[0] - 1) * p.dilation[0] < p.in_size[0] && ih0 >= 0 &&
+           ih0 + (p.kernel[1] - 1) * p.dilation[1] < p.in_size[1] && iw0 >= 0 && iw0 + (p.kernel[2] - 1) * p.dilation[2] < p.in_size[2];
+  return (id0 * p.in_size[1] + ih0) * p.in_size[2] + iw0;
+}
+
+// Column `column` of output pixel `pixel`: from the offsets table when the window is inside
+// the input, else tap by tap with the padding.
+template <class X>
+inline void fill_column(const ConvParams& p, const X* MOTE_RESTRICT xg, int32_t x_zero, const int32_t* MOTE_RESTRICT offsets, int32_t depth,
+                        int32_t pixel, int16_t* MOTE_RESTRICT columns, int32_t column) {
+  bool inside;
+  const int32_t origin = window_origin(p, pixel, inside);
+  if (inside)
+    build_inside_column(xg + origin, x_zero, offsets, depth, columns, column);
+  else
+    build_column(p, xg, x_zero, pixel, columns, column);
+}
+
 }  // namespace s8
+
+// The offsets qconv_s8 reads its windows with (compile time): for each weight k (channel,
+// kd, kh, kw) of a group, the input offset of its tap from the window's first one, padded to
+// whole groups of four.
+inline void qconv_s8_tap_offsets(const ConvParams& p, int32_t* offsets) {
+  const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
+  int32_t k = 0;
+  for (int32_t c = 0; c < p.in_channels / p.groups; ++c)
+    for (int32_t kd = 0; kd < p.kernel[0]; ++kd)
+      for (int32_t kh = 0; kh < p.kernel[1]; ++kh)
+        for (int32_t kw = 0; kw < p.kernel[2]; ++kw)
+          offsets[k++] = c * in_plane + (kd * p.dilation[0] * p.in_size[1] + kh * p.dilation[1]) * p.in_size[2] + kw * p.dilation[2];
+  while (k < s8::padded_depth(k)) offsets[k++] = 0;
+}
+
+inline int32_t qconv_s8_tap_offset_count(const ConvParams& p) {
+  return s8::padded_depth(p.in_channels / p.groups * p.kernel[0] * p.kernel[1] * p.kernel[2]);
+}
 
 // Scratch bytes qconv_s8 needs: two interleaved columns.
 inline int64_t qconv_s8_scratch_bytes(const ConvParams& p) {
@@ -233,13 +291,15 @@ inline int64_t qconv_s8_scratch_bytes(const ConvParams& p) {
 }
 
 // QLinearConv with int8 weights whose zero points are all 0 (X, Y: int8, or int16 with zero
-// points of 0); `w` holds the weight rows packed as s8::PackedRows says (reordered). Pixels are
-// processed two at a time and both are read before any output is written, so a 1x1
-// convolution with stride 1 and no padding may run in place (y == x).
+// points of 0); `w` holds the weight rows packed as s8::PackedRows says (reordered) and
+// `tap_offsets` the window's taps (qconv_s8_tap_offsets). Pixels are processed two at a time
+// and both are read before any output is written, so a 1x1 convolution with stride 1 and no
+// padding may run in place (y == x).
 template <class X, class Y>
 void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
               const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
-              const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* y, int16_t* MOTE_RESTRICT columns) {
+              const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* y, const int32_t* MOTE_RESTRICT tap_offsets,
+              int16_t* MOTE_RESTRICT columns) {
   (void)w_zero;  // all zero: the compiler picks this kernel only then
   const ConvParams& p = q.conv;
   const int32_t cin_g = p.in_channels / p.groups, cout_g = p.out_channels / p.groups;
@@ -259,8 +319,8 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
       const int8_t* group_weights = w + g * ((cout_g + 1) / 2) * pair_bytes;
       for (int32_t pixel = 0; pixel < out_plane; pixel += 2) {
         const bool pair = pixel + 1 < out_plane;
-        s8::build_column(p, xg, xz, pixel, columns, 0);
-        s8::build_column(p, xg, xz, pair ? pixel + 1 : pixel, columns, 1);
+        s8::fill_column(p, xg, xz, tap_offsets, depth, pixel, columns, 0);
+        s8::fill_column(p, xg, xz, tap_offsets, depth, pair ? pixel + 1 : pixel, columns, 1);
         for (int32_t i = 0; i < cout_g; i += 2) {
           const int32_t m = g * cout_g + i;
           const bool two = i + 1 < cout_g;
