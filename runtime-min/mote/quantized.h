@@ -87,10 +87,12 @@ inline Q saturate_to(int32_t v, int32_t lo, int32_t hi) {
 // kernels (mote/qconv_s8.h), so that every int16 kernel gives the same results.
 template <class Y>
 struct OutputRequantization {
+  static constexpr bool kTflite = true;
   static int32_t apply(int32_t acc, int32_t multiplier, int32_t shift) { return requantize(acc, multiplier, shift); }
 };
 template <>
 struct OutputRequantization<int16_t> {
+  static constexpr bool kTflite = false;
   static int32_t apply(int64_t acc, int32_t multiplier, int32_t shift) { return requantize(acc, multiplier, shift); }
 };
 
@@ -101,28 +103,36 @@ inline Y requantize_output(Acc acc, int32_t multiplier, int32_t shift, int32_t y
   return saturate_to<Y>(OutputRequantization<Y>::apply(acc, multiplier, shift) + y_zero, lo, hi);
 }
 
-// requantize_output for one output channel, with its constants worked out once, for kernels
-// that store many outputs per channel. For the usual multiplier (shift < 0, i.e. below 1/2,
-// and a Q31 mantissa above 2^30) the two roundings of the 8-bit form are one 64-bit
-// multiply-accumulate: with e = -shift and P = acc * m + 2^30, TFLite's
-// rounding_divide_by_pot(P >> 31, e) = floor((P >> 31) + 2^(e-1) - [P < 0]) / 2^e)
+// The one 64-bit multiply-accumulate of ChannelRequantizer's and Requantizer's fast form.
+template <bool kTfliteForm>
+inline int32_t fused_requantize(int32_t acc, int64_t base, int32_t multiplier, int32_t high_shift) {
+  const int64_t sign_correction = kTfliteForm && acc < 0 ? (int64_t{1} << 31) : 0;
+  return static_cast<int32_t>((base + static_cast<int64_t>(acc) * multiplier - sign_correction) >> 32) >> high_shift;
+}
+
+// requantize_output with its constants worked out once, for kernels that apply one
+// multiplier many times (an output channel). For the usual multiplier (shift < 0, i.e.
+// below 1/2, and a Q31 mantissa above 2^30) TFLite's two roundings are one 64-bit
+// multiply-accumulate: with e = -shift and P = acc * m + 2^30,
+// rounding_divide_by_pot(P >> 31, e) = floor(((P >> 31) + 2^(e-1) - [P < 0]) / 2^e)
 // = floor((P + 2^(30+e) - [acc < 0] 2^31) / 2^(31+e)) (nested floors of integers; P < 0 exactly
 // when acc < 0 since m > 2^30), which is the high word of that sum shifted by e - 1. The int16
-// form is floor((acc * m + 2^(30+e)) / 2^(31+e)) the same way. Other multipliers take
-// requantize_output. Equal to it on every input (tests/unit/test_quantize.cpp).
+// form (OutputRequantization<int16_t>) is floor((acc * m + 2^(30+e)) / 2^(31+e)) the same way.
+// Other multipliers take requantize_output. Equal to it on every input
+// (tests/unit/test_quantize.cpp).
 template <class Y>
 class ChannelRequantizer {
+  static constexpr bool kTfliteForm = OutputRequantization<Y>::kTflite;
+
  public:
   ChannelRequantizer(int32_t multiplier, int32_t shift, int32_t zero, int32_t lo, int32_t hi)
       : multiplier_(multiplier), shift_(shift), zero_(zero), lo_(lo), hi_(hi),
         fast_(shift < 0 && multiplier > (int32_t{1} << 30)),
-        base_(fast_ ? (int64_t{1} << 30) * (sizeof(Y) == 1 ? 1 : 0) + (int64_t{1} << (30 - shift)) : 0),
+        base_(fast_ ? (int64_t{1} << 30) * (kTfliteForm ? 1 : 0) + (int64_t{1} << (30 - shift)) : 0),
         high_shift_(fast_ ? -shift - 1 : 0) {}
   Y operator()(int32_t acc) const {
     if (!fast_) return requantize_output<Y>(acc, multiplier_, shift_, zero_, lo_, hi_);
-    const int64_t sign_correction = sizeof(Y) == 1 && acc < 0 ? (int64_t{1} << 31) : 0;
-    const int64_t sum = base_ + static_cast<int64_t>(acc) * multiplier_ - sign_correction;
-    return saturate_to<Y>((static_cast<int32_t>(sum >> 32) >> high_shift_) + zero_, lo_, hi_);
+    return saturate_to<Y>(fused_requantize<kTfliteForm>(acc, base_, multiplier_, high_shift_) + zero_, lo_, hi_);
   }
 
  private:
@@ -131,6 +141,25 @@ class ChannelRequantizer {
   int64_t base_;
   int32_t high_shift_;
 };
+
+// requantize (TFLite's form, no zero point or clamp) the same way, for the inputs of
+// QLinearAdd.
+class Requantizer {
+ public:
+  Requantizer(int32_t multiplier, int32_t shift)
+      : multiplier_(multiplier), shift_(shift), fast_(shift < 0 && multiplier > (int32_t{1} << 30)),
+        base_(fast_ ? (int64_t{1} << 30) + (int64_t{1} << (30 - shift)) : 0), high_shift_(fast_ ? -shift - 1 : 0) {}
+  int32_t operator()(int32_t acc) const {
+    return fast_ ? fused_requantize<true>(acc, base_, multiplier_, high_shift_) : requantize(acc, multiplier_, shift_);
+  }
+
+ private:
+  int32_t multiplier_, shift_;
+  bool fast_;
+  int64_t base_;
+  int32_t high_shift_;
+};
+
 
 // Per-tensor or per-axis quantization parameters of a float <-> integer conversion.
 struct QuantizeParams {
@@ -481,12 +510,18 @@ struct QAddParams {
 template <class Q>
 void qadd(const QAddParams& p, const Q* MOTE_RESTRICT a, const Q* MOTE_RESTRICT b, Q* MOTE_RESTRICT y) {
   const QBinaryParams& q = p.binary;
-  const int32_t headroom = int32_t{1} << p.left_shift;
-  for_each_broadcast(q.broadcast, [&](int32_t o, int32_t ia, int32_t ib, int32_t) {
-    const int32_t sa = requantize((static_cast<int32_t>(a[ia]) - q.a_zero) * headroom, p.a_multiplier, p.a_shift);
-    const int32_t sb = requantize((static_cast<int32_t>(b[ib]) - q.b_zero) * headroom, p.b_multiplier, p.b_shift);
-    y[o] = requantize_output<Q>(sa + sb, p.y_multiplier, p.y_shift, q.y_zero, q.act_min, q.act_max);
-  });
+  const int32_t headroom = int32_t{1} << p.left_shift, a_zero = q.a_zero, b_zero = q.b_zero;
+  const Requantizer scale_a(p.a_multiplier, p.a_shift), scale_b(p.b_multiplier, p.b_shift);
+  const ChannelRequantizer<Q> output(p.y_multiplier, p.y_shift, q.y_zero, q.act_min, q.act_max);
+  auto add = [&](Q va, Q vb) {
+    return output(scale_a((static_cast<int32_t>(va) - a_zero) * headroom) + scale_b((static_cast<int32_t>(vb) - b_zero) * headroom));
+  };
+  const BroadcastParams& shape = q.broadcast;
+  if (shape.rank == 1 && shape.a_strides[0] == 1 && shape.b_strides[0] == 1) {  // same shapes: one flat loop
+    for (int32_t i = 0; i < shape.count; ++i) y[i] = add(a[i], b[i]);
+    return;
+  }
+  for_each_broadcast(shape, [&](int32_t o, int32_t ia, int32_t ib, int32_t) { y[o] = add(a[ia], b[ib]); });
 }
 
 // TFLite's int8 MUL: y = requantize((a - a_zero) * (b - b_zero)) + y_zero, clamped.

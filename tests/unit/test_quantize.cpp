@@ -208,7 +208,7 @@ TEST_CASE("fuse_qdq with int16 activations: every int16x8 integer form within 1 
   }
 }
 
-TEST_CASE("mote::ChannelRequantizer equals requantize_output on every input: int8 (TFLite's two roundings) and int16") {
+TEST_CASE("mote::ChannelRequantizer and Requantizer equal requantize_output and requantize on every input: int8 (TFLite's two roundings) and int16") {
   uint64_t state = 777;
   auto next = [&] {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -227,7 +227,8 @@ TEST_CASE("mote::ChannelRequantizer equals requantize_output on every input: int
       const mote::ChannelRequantizer<int8_t> narrow(multiplier, shift, -3, -128, 127);
       const mote::ChannelRequantizer<int16_t> wide(multiplier, shift, 0, -32768, 32767);
       if (narrow(acc) != mote::requantize_output<int8_t>(acc, multiplier, shift, -3, -128, 127) ||
-          wide(acc) != mote::requantize_output<int16_t>(acc, multiplier, shift, 0, -32768, 32767))
+          wide(acc) != mote::requantize_output<int16_t>(acc, multiplier, shift, 0, -32768, 32767) ||
+          mote::Requantizer(multiplier, shift)(acc) != mote::requantize(acc, multiplier, shift))
         FAIL("acc " << acc << ", multiplier " << multiplier << ", shift " << shift);
       ++compared;
     }
