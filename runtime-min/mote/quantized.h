@@ -176,7 +176,10 @@ struct QuantizeParams {
   }
 };
 
-// QuantizeLinear: q = saturate(round_half_even(x / scale) + zero_point).
+// QuantizeLinear: q = saturate(round_half_even(x / scale) + zero_point); NaN gives the zero
+// point. x / scale is clamped to the integer range first (the same result: rounding is
+// monotonic and the bounds are integers), so that adding and subtracting 1.5 x 2^23 rounds it
+// half to even exactly, in the FPU's default mode, without a library call.
 template <class T, class Q>
 void quantize_linear(const QuantizeParams& p, const T* MOTE_RESTRICT x, const float* MOTE_RESTRICT scale,
                      const Q* MOTE_RESTRICT zero_point, Q* MOTE_RESTRICT y) {
@@ -186,10 +189,18 @@ void quantize_linear(const QuantizeParams& p, const T* MOTE_RESTRICT x, const fl
     for (int32_t c = 0; c < p.channels; ++c) {
       const float s = scale[c];
       const int32_t zp = zero_point ? static_cast<int32_t>(zero_point[c]) : 0;
+      const float low = static_cast<float>(lo - zp), high = static_cast<float>(hi - zp);
       for (int32_t k = 0; k < p.inner; ++k, ++i) {
-        float v = math::rint(convert<float>(x[i]) / s) + static_cast<float>(zp);
-        v = v < static_cast<float>(lo) ? static_cast<float>(lo) : (v > static_cast<float>(hi) ? static_cast<float>(hi) : v);
-        y[i] = static_cast<Q>(static_cast<int32_t>(v));
+        float v = convert<float>(x[i]) / s;
+        v = v < low ? low : (v > high ? high : v);
+#if defined(__FAST_MATH__)  // the sum below may be folded away: round with the library
+        v = v == v ? math::rint(v) : 0.0f;
+#else
+        if (v != v) v = 0.0f;  // NaN
+        constexpr float kRound = 12582912.0f;  // 1.5 x 2^23
+        v = (v + kRound) - kRound;
+#endif
+        y[i] = static_cast<Q>(static_cast<int32_t>(v) + zp);
       }
     }
 }

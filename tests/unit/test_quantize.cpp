@@ -248,6 +248,16 @@ TEST_CASE("mote::ChannelRequantizer and Requantizer equal requantize_output and 
   CHECK(wide(-4) == -1);
 }
 
+TEST_CASE("mote::quantize_linear rounds half to even, saturates, and maps NaN to the zero point") {
+  const std::vector<float> x{0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 1e9f, -INFINITY, NAN, 100.49f};
+  std::vector<int8_t> y(x.size());
+  const float scale = 1.0f;
+  const int8_t zero = 10;
+  const mote::QuantizeParams p{static_cast<int32_t>(x.size()), 1, 1, static_cast<int32_t>(x.size())};
+  mote::quantize_linear(p, x.data(), &scale, &zero, y.data());
+  CHECK(y == std::vector<int8_t>{10, 12, 12, 10, 8, 8, 127, -128, 10, 110});
+}
+
 TEST_CASE("mote::lookup_interpolated: hand-computed values of y = x / 2 from a 513-entry table") {
   std::vector<int16_t> table(513);
   for (int32_t i = 0; i < 513; ++i) table[static_cast<size_t>(i)] = static_cast<int16_t>(std::min((-32768 + 128 * i) / 2, 32767));
