@@ -513,10 +513,16 @@ void qdepthwise_conv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT
     const int32_t row_step = p.stride[1] * cols, col_step = p.stride[2];
     if (unit_3x3) {
       const s8::Taps3x3 taps = s8::taps_3x3(wc, pairs);
-      for (int32_t oh = 0; oh < out_h; ++oh) {
-        const int16_t* origin = plane + oh * row_step;
-        for (int32_t ow = 0; ow < out_w; ++ow, origin += col_step) *out++ = requant(s8::depthwise_window_3x3(origin, cols, taps, acc0));
-      }
+      auto all_outputs = [&](const auto& store) {
+        for (int32_t oh = 0; oh < out_h; ++oh) {
+          const int16_t* origin = plane + oh * row_step;
+          for (int32_t ow = 0; ow < out_w; ++ow, origin += col_step) *out++ = store(s8::depthwise_window_3x3(origin, cols, taps, acc0));
+        }
+      };
+      if (requant.fast())  // the test out of the loop: fewer registers in it
+        all_outputs([&](int32_t acc) { return requant.fast_form(acc); });
+      else
+        all_outputs(requant);
     } else {
       const int32_t dilation_h = p.dilation[1], dilation_w = p.dilation[2];
       for (int32_t oh = 0; oh < out_h; ++oh) {

@@ -132,6 +132,11 @@ class ChannelRequantizer {
         high_shift_(fast_ ? -shift - 1 : 0) {}
   Y operator()(int32_t acc) const {
     if (!fast_) return requantize_output<Y>(acc, multiplier_, shift_, zero_, lo_, hi_);
+    return fast_form(acc);
+  }
+  // For loops that test fast() once instead of once per output.
+  bool fast() const { return fast_; }
+  Y fast_form(int32_t acc) const {
     return saturate_to<Y>(fused_requantize<kTfliteForm>(acc, base_, multiplier_, high_shift_) + zero_, lo_, hi_);
   }
 
