@@ -363,11 +363,13 @@ void qfully_connected_s8(const QMatMulParams& p, const X* MOTE_RESTRICT a, const
       const bool two = j + 1 < columns;
       int32_t acc[2] = {bias ? bias[j] : 0, bias && two ? bias[j + 1] : 0};
       s8::dot_pair_row(w + (j / 2) * pair_bytes, a + i * depth, az, depth, acc);
+      // One output per channel: requantize_output directly (ChannelRequantizer's constants
+      // would be worked out for a single use).
       const int32_t r0 = per_channel ? j : 0;
-      out[j] = ChannelRequantizer<Y>(multiplier[r0], shift[r0], yz, lo, hi)(acc[0]);
+      out[j] = requantize_output<Y>(acc[0], multiplier[r0], shift[r0], yz, lo, hi);
       if (two) {
         const int32_t r1 = per_channel ? j + 1 : 0;
-        out[j + 1] = ChannelRequantizer<Y>(multiplier[r1], shift[r1], yz, lo, hi)(acc[1]);
+        out[j + 1] = requantize_output<Y>(acc[1], multiplier[r1], shift[r1], yz, lo, hi);
       }
     }
   }
