@@ -61,6 +61,8 @@ TargetDescription parse_target(const std::string& name, const std::string& text)
     } else if (key == "compiler") t.compiler = value;
     else if (key == "flags") t.flags = value;
     else if (key == "qemu_machine") t.qemu_machine = value;
+    else if (key == "qemu_harness") t.qemu_harness = value;
+    else if (key == "qemu_counter_mhz") t.qemu_counter_mhz = number_value();
     else if (key == "board") t.board = value;
     else if (key == "flash_bytes") t.flash_bytes = static_cast<int64_t>(number_value());
     else if (key == "ram_bytes") t.ram_bytes = static_cast<int64_t>(number_value());

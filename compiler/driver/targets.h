@@ -17,6 +17,10 @@ struct TargetDescription {
   std::vector<std::string> features;  // "dsp", "fpu-sp", "fpu-dp", "mve"
   std::string compiler, flags;
   std::string qemu_machine;  // empty: no emulated board
+  // The bare-metal harness under targets/ for that board (link.ld, cycle_counter.h) and the
+  // frequency of its FPGAIO counter in virtual time.
+  std::string qemu_harness = "mps2-an386";
+  double qemu_counter_mhz = 25;
   // Reference board: all optional.
   std::string board;
   int64_t flash_bytes = 0, ram_bytes = 0;

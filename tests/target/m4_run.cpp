@@ -234,8 +234,11 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harn
   std::ofstream(out / "main.cpp") << firmware_main(graph, sets);
 
   const std::string flags = target.flags + " -O2 -ffunction-sections -fdata-sections" + (per_layer ? " -DMOTE_PROFILE_LAYERS" : "");
+  // The board's own files (link.ld, cycle_counter.h) first, then the shared MPS2 ones
+  // (startup.c, semihosting.h).
+  const fs::path board = harness.parent_path() / target.qemu_harness;
   const std::string cxx = "arm-none-eabi-g++ -std=c++17 " + flags + " -fno-exceptions -fno-rtti -Wall -Wextra -Werror -I" +
-                          out.string() + " -I" + harness.string();
+                          out.string() + " -I" + board.string() + " -I" + harness.string();
   for (const char* unit : {"model.cpp", "model_weights.cpp", "main.cpp"})
     run_command(cxx + (std::string(unit) == "model.cpp" ? " -fstack-usage -fcallgraph-info=su" : "") + " -c " + (out / unit).string() +
                 " -o " + (out / (std::string(unit) + ".o")).string());
@@ -246,7 +249,7 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harn
   const fs::path elf = out / "firmware.elf";
   // The C driver: the firmware needs no libstdc++ (no STL, no exceptions, no RTTI).
   run_command("arm-none-eabi-gcc " + flags + " -nostartfiles --specs=nano.specs --specs=nosys.specs -T " +
-              (harness / "link.ld").string() + " -Wl,--gc-sections " + (out / "startup.o").string() + " " +
+              (board / "link.ld").string() + " -Wl,--gc-sections " + (out / "startup.o").string() + " " +
               (out / "model.cpp.o").string() + " " + (out / "model_weights.cpp.o").string() + " " + (out / "main.cpp.o").string() +
               " -lm -o " + elf.string());
 
@@ -263,6 +266,10 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harn
   std::getline(size, header);
   size >> r.text >> r.data >> r.bss;
 
+  // 64 ns of virtual time per instruction (-icount shift=6), 1000 / MHz ns per counter tick.
+  auto instructions_of = [&](int64_t ticks) {
+    return static_cast<int64_t>(static_cast<double>(ticks) * 1000.0 / (target.qemu_counter_mhz * 64.0));
+  };
   int status = 0;
   const std::string log = run_command("timeout 600 qemu-system-arm -M " + target.qemu_machine + " -nographic -monitor none -serial none "
                                       "-semihosting-config enable=on,target=native -icount shift=6,sleep=off -kernel " +
@@ -286,14 +293,13 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harn
     if (tag == "STACK") r.stack = a;
     if (tag == "LAYER" && per_layer && a >= 1 && a <= graph.nodes().size()) {
       const Node& node = *graph.nodes()[a - 1];
-      LayerTime t{node.label(), node.op_name(), "", multiply_accumulates(node), static_cast<int64_t>(b) * 40 / 64};
+      LayerTime t{node.label(), node.op_name(), "", multiply_accumulates(node), instructions_of(b)};
       for (const KernelCall& call : node.kernels)
         if (!call.elided) t.kernel += (t.kernel.empty() ? "" : ", ") + call.function;
       r.layers.push_back(t);
     }
   }
-  // 25 MHz counter, 64 ns per instruction: instructions = ticks * 40 / 64.
-  r.instructions = ticks * 40 / 64;
+  r.instructions = instructions_of(ticks);
   for (size_t d = 0; d < sets.size(); ++d)
     for (size_t k = 0; k < sets[d].outputs.size(); ++k) {
       const Tensor& want = sets[d].outputs[k];
@@ -325,7 +331,8 @@ int main(int argc, char** argv) {
   bool check = false, per_layer = false;
   std::string target_name = "cortex-m4", quantize;
   std::vector<fs::path> models;
-  // The bare-metal harness fits the MPS2 boards QEMU emulates for M3, M4 and M7 (same memory map).
+  // The shared MPS2 harness; each target names its board's folder (mps2-an386 for the M3, M4
+  // and M7 boards, which share a memory map; mps2-an505 for the M33).
   const fs::path harness = fs::path(MOTE_SOURCE_DIR) / "targets" / "mps2-an386";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];

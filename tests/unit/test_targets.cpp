@@ -21,6 +21,13 @@ TEST_CASE("every target description parses and names its flags") {
   const TargetDescription m4 = find_target("cortex-m4");
   CHECK(m4.has_feature("dsp"));
   CHECK(m4.qemu_machine == "mps2-an386");
+  CHECK(m4.qemu_harness == "mps2-an386");
+  CHECK(m4.qemu_counter_mhz == 25);
+  // The M33 board has its own memory map and a 20 MHz counter.
+  const TargetDescription m33 = find_target("cortex-m33");
+  CHECK(m33.qemu_machine == "mps2-an505");
+  CHECK(m33.qemu_harness == "mps2-an505");
+  CHECK(m33.qemu_counter_mhz == 20);
   CHECK_FALSE(find_target("cortex-m3").has_feature("dsp"));
 }
 
