@@ -28,8 +28,9 @@ struct PassOptions {
   // Graph inputs and outputs live in the arena too (the caller writes inputs there and reads
   // outputs from there); they can then share bytes with intermediates, as in TFLite Micro.
   bool io_in_arena = false;
-  // --io int8: graph inputs and outputs become their quantized (8-bit) tensors (quantized_io).
-  bool int8_io = false;
+  // --io int8 / int16: graph inputs and outputs become their quantized tensors of that many
+  // bits (quantized_io); 0 keeps them float.
+  int quantized_io_bits = 0;
   // Scheduling: states the exact search may visit before falling back to the greedy order.
   int64_t schedule_max_states = 200000;
 };

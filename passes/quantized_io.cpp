@@ -1,10 +1,10 @@
-// --io int8: the run function takes and returns the quantized tensors themselves. A graph input
-// that only QuantizeLinear nodes read (per tensor, constant scale and zero point) is replaced by
-// their 8-bit output; a graph output that a DequantizeLinear of an 8-bit value produces (per
-// tensor, constants) is replaced by that value. The quantization goes on the value
-// (Value::quant), and codegen writes it into the header (NAME_<TENSOR>_SCALE / _ZERO_POINT), so
-// the caller converts at the edges, or feeds sensor data that is already int8. Names stay the
-// same. Inputs or outputs that cannot be converted are errors naming them: silently keeping
+// --io int8 / int16: the run function takes and returns the quantized tensors themselves. A
+// graph input that only QuantizeLinear nodes read (per tensor, constant scale and zero point)
+// is replaced by their 8-bit (int16) output; a graph output that a DequantizeLinear of an
+// 8-bit (int16) value produces (per tensor, constants) is replaced by that value. The
+// quantization goes on the value (Value::quant), and codegen writes it into the header
+// (NAME_<TENSOR>_SCALE / _ZERO_POINT), so the caller converts at the edges, or feeds sensor
+// data that is already integer (camera bytes, PCM samples). Names stay the same. Inputs or outputs that cannot be converted are errors naming them: silently keeping
 // them float would break the caller's expectations.
 #include <algorithm>
 
@@ -27,12 +27,13 @@ std::optional<QuantParams> constant_quantization(const Node& node) {
   return q;
 }
 
-bool is_8bit(DType t) { return t == DType::Int8 || t == DType::UInt8; }
-
 }  // namespace
 
 void quantized_io(Graph& graph, PassContext& context) {
-  if (!context.options.int8_io) return;
+  const int bits = context.options.quantized_io_bits;
+  if (bits == 0) return;
+  const std::string option = "--io int" + std::to_string(bits);
+  auto of_width = [bits](DType t) { return bits == 8 ? t == DType::Int8 || t == DType::UInt8 : t == DType::Int16; };
   const OpDef* quantize = find_op("", "QuantizeLinear");
   const OpDef* dequantize = find_op("", "DequantizeLinear");
   std::vector<Diagnostic> problems;
@@ -40,7 +41,7 @@ void quantized_io(Graph& graph, PassContext& context) {
     Diagnostic d;
     d.kind = ErrorKind::Unsupported;
     d.tensor = v.name;
-    d.message = "--io int8: " + message;
+    d.message = option + ": " + message;
     problems.push_back(d);
   };
   for (Value*& input : graph.inputs) {
@@ -51,7 +52,7 @@ void quantized_io(Graph& graph, PassContext& context) {
     bool ok = !readers.empty();
     for (Node* r : readers) {
       const auto rq = r->op == quantize && r->inputs[0] == input ? constant_quantization(*r) : std::nullopt;
-      if (!rq || !is_8bit(r->outputs[0]->dtype) || (q && (rq->scale != q->scale || rq->zero_point != q->zero_point))) ok = false;
+      if (!rq || !of_width(r->outputs[0]->dtype) || (q && (rq->scale != q->scale || rq->zero_point != q->zero_point))) ok = false;
       if (rq && !q) q = rq;
     }
     if (!ok) {
@@ -71,8 +72,9 @@ void quantized_io(Graph& graph, PassContext& context) {
     Node* dq = output->producer;
     const auto q = dq && dq->op == dequantize ? constant_quantization(*dq) : std::nullopt;
     Value* quantized = dq ? dq->inputs[0] : nullptr;
-    if (!q || !is_8bit(quantized->dtype) || quantized->is_constant() || graph.is_graph_output(quantized)) {
-      problem(*output, "graph output '" + output->name + "' is not made by a DequantizeLinear of an 8-bit tensor with one per-tensor quantization");
+    if (!q || !of_width(quantized->dtype) || quantized->is_constant() || graph.is_graph_output(quantized)) {
+      problem(*output, "graph output '" + output->name + "' is not made by a DequantizeLinear of an int" + std::to_string(bits) +
+                           " tensor with one per-tensor quantization");
       continue;
     }
     bool read_elsewhere = false;
@@ -91,7 +93,7 @@ void quantized_io(Graph& graph, PassContext& context) {
   }
   if (!problems.empty()) throw UserError(problems);
   graph.remove_unused_values();
-  context.notes.push_back("quantized_io: inputs and outputs are 8-bit");
+  context.notes.push_back("quantized_io: inputs and outputs are int" + std::to_string(bits));
 }
 
 }  // namespace mote

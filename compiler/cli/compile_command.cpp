@@ -70,14 +70,16 @@ CompileOptions make_options(const CompileArgs& args) {
   options.passes.alias_views = !args.no_alias;
   options.passes.in_place = !args.no_in_place;
   options.passes.io_in_arena = args.io_in_arena;
-  options.passes.int8_io = args.io == "int8";
+  options.passes.quantized_io_bits = args.io == "int8" ? 8 : args.io == "int16" ? 16 : 0;
   bind_input_options(options.import, args.input_shapes, args.const_inputs);
   if (!args.quantize.empty()) {
     options.quantize.activations = quantize_mode_activations(args.quantize);
     if (args.calibration.empty())
       throw UserError(ErrorKind::Usage, "--quantize " + args.quantize + " needs --calibration DATA (.npy, .npz or a folder of .pb sets)");
-    if (options.quantize.activations != DType::Int8 && args.io == "int8")
-      throw UserError(ErrorKind::Usage, "--io int8 needs --quantize int8: an " + args.quantize + " model takes and returns float");
+    const bool wide = options.quantize.activations == DType::Int16;
+    if ((args.io == "int8" && wide) || (args.io == "int16" && !wide))
+      throw UserError(ErrorKind::Usage, "--io " + args.io + " needs --quantize " + (wide ? "int8" : "int16x8") + ", not --quantize " +
+                                            args.quantize);
     options.post_training_quantization = true;
     options.calibration = args.calibration;
     options.quantize.observer = args.observer == "percentile" ? QuantizeOptions::Observer::Percentile
@@ -171,9 +173,9 @@ Command add_compile_command(CLI::App& app) {
                     "inputs and outputs live in the arena (NAME_input(i) / NAME_output(i) give their addresses); "
                     "NAME_run takes no tensor pointers");
   compile->add_option("--io", args->io,
-                      "float (default) or int8: with int8 the run function takes and returns the quantized tensors; "
-                      "their scale and zero point are in the header")
-      ->check(CLI::IsMember({"float", "int8"}));
+                      "float (default), int8 or int16: the run function takes and returns the quantized tensors "
+                      "(int16 with --quantize int16x8); their scale and zero point are in the header")
+      ->check(CLI::IsMember({"float", "int8", "int16"}));
   compile->add_flag("--no-alias", args->no_alias, "give views, slices and concat inputs their own memory (for comparison)");
   compile->add_flag("--no-in-place", args->no_in_place, "never let an op overwrite its input (for comparison)");
   compile->add_flag("--memory-table", args->memory_table, "print every arena tensor with its offset, size and lifetime");

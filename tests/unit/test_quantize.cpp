@@ -565,7 +565,7 @@ TEST_CASE("int8 I/O (--io int8): the run function takes and returns the quantize
   CompileOptions float_io;
   float_io.model = std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/kws_int8_qdq/model.onnx";
   CompileOptions int8_io = float_io;
-  int8_io.passes.int8_io = true;
+  int8_io.passes.quantized_io_bits = 8;
   const CompileResult f = compile_model(float_io);
   const CompileResult q = compile_model(int8_io);
   REQUIRE(q.graph->inputs.size() == 1);
@@ -600,7 +600,7 @@ TEST_CASE("int8 I/O (--io int8): the run function takes and returns the quantize
 TEST_CASE("int8 I/O (--io int8) names every input and output it cannot make 8-bit") {
   CompileOptions options;
   options.model = std::string(MOTE_SOURCE_DIR) + "/samples/digits_cnn/model.onnx";  // a float model
-  options.passes.int8_io = true;
+  options.passes.quantized_io_bits = 8;
   try {
     compile_model(options);
     FAIL("a float model compiled with --io int8");
@@ -608,6 +608,34 @@ TEST_CASE("int8 I/O (--io int8) names every input and output it cannot make 8-bi
     CHECK(e.exit_code() == kExitUnsupported);
     CHECK(std::string(e.what()).find("graph input 'image'") != std::string::npos);
     CHECK(std::string(e.what()).find("graph output 'logits'") != std::string::npos);
+  }
+}
+
+TEST_CASE("int16 I/O (--io int16 with --quantize int16x8): int16 in and out, the same results as float I/O") {
+  CompileOptions float_io;
+  float_io.model = std::string(MOTE_SOURCE_DIR) + "/samples/kws/model.onnx";
+  float_io.post_training_quantization = true;
+  float_io.calibration = std::string(MOTE_SOURCE_DIR) + "/samples/kws/calibration.npz";
+  float_io.quantize.activations = DType::Int16;
+  CompileOptions int16_io = float_io;
+  int16_io.passes.quantized_io_bits = 16;
+  const CompileResult f = compile_model(float_io), q = compile_model(int16_io);
+  const Value& in = *q.graph->inputs.at(0);
+  const Value& out = *q.graph->outputs.at(0);
+  CHECK(in.dtype == DType::Int16);
+  CHECK(out.dtype == DType::Int16);
+  REQUIRE(in.quant);
+  REQUIRE(out.quant);
+  CHECK(in.quant->zero_point[0] == 0);
+  CHECK(q.code.files[0].contents.find("(const int16_t* mfcc, int16_t* logits)") != std::string::npos);
+  const auto samples = load_samples(std::string(MOTE_SOURCE_DIR) + "/samples/kws/calibration.npz", *f.graph);
+  for (size_t s = 0; s < 3; ++s) {
+    const Tensor& x = samples[s][0];
+    Tensor xq(DType::Int16, x.shape());  // QuantizeLinear at the edge, done by the caller
+    for (int64_t i = 0; i < x.numel(); ++i)
+      xq.data<int16_t>()[i] = static_cast<int16_t>(std::clamp<double>(std::nearbyint(x.as_double(i) / in.quant->scale[0]), -32768, 32767));
+    const Tensor y = evaluate_graph(*f.graph, {x})[0], yq = evaluate_graph(*q.graph, {xq})[0];
+    for (int64_t i = 0; i < y.numel(); ++i) CHECK(y.data<float>()[i] == out.quant->scale[0] * static_cast<float>(yq.data<int16_t>()[i]));
   }
 }
 
