@@ -1,7 +1,7 @@
 # mote_add_model(): turns an ONNX model into a static library at configure time.
 #
 #   mote_add_model(<target> MODEL <file.onnx> [NAME <c_name>] [TARGET <core, see `mote targets`>]
-#                  [QUANTIZE int8 CALIBRATION <data.npz | .npy | folder>]
+#                  [QUANTIZE int8 | int16x8 CALIBRATION <data.npz | .npy | folder>]
 #                  [RAM_BUDGET <bytes | 64K | 1M>] [FLASH_BUDGET <bytes | 256K | 1M>]
 #                  [OUTPUT_DIR <dir>] [OPTIONS <more mote compile options>...])
 #
@@ -79,7 +79,7 @@ function(mote_add_model target)
     _mote_input_files(calibration_files "${calibration}")
     list(APPEND inputs ${calibration_files})
   elseif(ARG_CALIBRATION)
-    message(FATAL_ERROR "mote_add_model(${target}): CALIBRATION is only used with QUANTIZE int8")
+    message(FATAL_ERROR "mote_add_model(${target}): CALIBRATION is only used with QUANTIZE")
   endif()
   if(ARG_TARGET)
     list(APPEND command --target "${ARG_TARGET}")
