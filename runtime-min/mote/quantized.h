@@ -103,12 +103,23 @@ inline Y requantize_output(Acc acc, int32_t multiplier, int32_t shift, int32_t y
   return saturate_to<Y>(OutputRequantization<Y>::apply(acc, multiplier, shift) + y_zero, lo, hi);
 }
 
-// The one 64-bit multiply-accumulate of ChannelRequantizer's and Requantizer's fast form.
+// The fast form of ChannelRequantizer and Requantizer (see ChannelRequantizer): whether it
+// applies, and its constants.
 template <bool kTfliteForm>
-inline int32_t fused_requantize(int32_t acc, int64_t base, int32_t multiplier, int32_t high_shift) {
-  const int64_t sign_correction = kTfliteForm && acc < 0 ? (int64_t{1} << 31) : 0;
-  return static_cast<int32_t>((base + static_cast<int64_t>(acc) * multiplier - sign_correction) >> 32) >> high_shift;
-}
+struct FusedRequantization {
+  FusedRequantization(int32_t multiplier, int32_t shift)
+      : multiplier(multiplier), fast(shift < 0 && multiplier > (int32_t{1} << 30)),
+        base(fast ? (kTfliteForm ? int64_t{1} << 30 : 0) + (int64_t{1} << (30 - shift)) : 0), high_shift(fast ? -shift - 1 : 0) {}
+  // The one 64-bit multiply-accumulate.
+  int32_t operator()(int32_t acc) const {
+    const int64_t sign_correction = kTfliteForm && acc < 0 ? (int64_t{1} << 31) : 0;
+    return static_cast<int32_t>((base + static_cast<int64_t>(acc) * multiplier - sign_correction) >> 32) >> high_shift;
+  }
+  int32_t multiplier;
+  bool fast;
+  int64_t base;
+  int32_t high_shift;
+};
 
 // requantize_output with its constants worked out once, for kernels that apply one
 // multiplier many times (an output channel). For the usual multiplier (shift < 0, i.e.
@@ -126,43 +137,30 @@ class ChannelRequantizer {
 
  public:
   ChannelRequantizer(int32_t multiplier, int32_t shift, int32_t zero, int32_t lo, int32_t hi)
-      : multiplier_(multiplier), shift_(shift), zero_(zero), lo_(lo), hi_(hi),
-        fast_(shift < 0 && multiplier > (int32_t{1} << 30)),
-        base_(fast_ ? (int64_t{1} << 30) * (kTfliteForm ? 1 : 0) + (int64_t{1} << (30 - shift)) : 0),
-        high_shift_(fast_ ? -shift - 1 : 0) {}
+      : fused_(multiplier, shift), shift_(shift), zero_(zero), lo_(lo), hi_(hi) {}
   Y operator()(int32_t acc) const {
-    if (!fast_) return requantize_output<Y>(acc, multiplier_, shift_, zero_, lo_, hi_);
+    if (!fused_.fast) return requantize_output<Y>(acc, fused_.multiplier, shift_, zero_, lo_, hi_);
     return fast_form(acc);
   }
   // For loops that test fast() once instead of once per output.
-  bool fast() const { return fast_; }
-  Y fast_form(int32_t acc) const {
-    return saturate_to<Y>(fused_requantize<kTfliteForm>(acc, base_, multiplier_, high_shift_) + zero_, lo_, hi_);
-  }
+  bool fast() const { return fused_.fast; }
+  Y fast_form(int32_t acc) const { return saturate_to<Y>(fused_(acc) + zero_, lo_, hi_); }
 
  private:
-  int32_t multiplier_, shift_, zero_, lo_, hi_;
-  bool fast_;
-  int64_t base_;
-  int32_t high_shift_;
+  FusedRequantization<kTfliteForm> fused_;
+  int32_t shift_, zero_, lo_, hi_;
 };
 
 // requantize (TFLite's form, no zero point or clamp) the same way, for the inputs of
 // QLinearAdd.
 class Requantizer {
  public:
-  Requantizer(int32_t multiplier, int32_t shift)
-      : multiplier_(multiplier), shift_(shift), fast_(shift < 0 && multiplier > (int32_t{1} << 30)),
-        base_(fast_ ? (int64_t{1} << 30) + (int64_t{1} << (30 - shift)) : 0), high_shift_(fast_ ? -shift - 1 : 0) {}
-  int32_t operator()(int32_t acc) const {
-    return fast_ ? fused_requantize<true>(acc, base_, multiplier_, high_shift_) : requantize(acc, multiplier_, shift_);
-  }
+  Requantizer(int32_t multiplier, int32_t shift) : fused_(multiplier, shift), shift_(shift) {}
+  int32_t operator()(int32_t acc) const { return fused_.fast ? fused_(acc) : requantize(acc, fused_.multiplier, shift_); }
 
  private:
-  int32_t multiplier_, shift_;
-  bool fast_;
-  int64_t base_;
-  int32_t high_shift_;
+  FusedRequantization<true> fused_;
+  int32_t shift_;
 };
 
 

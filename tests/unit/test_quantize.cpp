@@ -141,6 +141,26 @@ std::unique_ptr<Graph> single_op_model(const std::string& op) {
   return m.import();
 }
 
+// Conv -> Add (second input x4) -> [Sigmoid] -> AveragePool -> Flatten -> Gemm -> [Softmax]:
+// with the table ops (`tables`) or without them.
+std::unique_ptr<Graph> chain_model(bool tables) {
+  ModelBuilder m;
+  conv_model(m, 2, 4, 1, 3);
+  m.input("x4", {1, 4, 6, 6});
+  m.node("Add", {"c", "x4"}, {"sum"});
+  if (tables) m.node("Sigmoid", {"sum"}, {"s"});
+  auto& pool = m.node("AveragePool", {tables ? "s" : "sum"}, {"p"});
+  ModelBuilder::attr_ints(pool, "kernel_shape", {2, 2});
+  ModelBuilder::attr_ints(pool, "strides", {2, 2});
+  m.node("Flatten", {"p"}, {"f"});
+  m.initializer("wg", {5, 36}, test::random_floats(180, 5));
+  auto& gemm = m.node("Gemm", {"f", "wg"}, {tables ? "g" : "y"});
+  ModelBuilder::attr_int(gemm, "transB", 1);
+  if (tables) m.node("Softmax", {"g"}, {"y"});
+  m.output("y", {1, 5});
+  return m.import();
+}
+
 }  // namespace
 
 TEST_CASE("fuse_qdq: every integer form within 1 LSB of the float QDQ graph, no float op left") {
@@ -306,19 +326,7 @@ TEST_CASE("int16 activations: the fast kernels only where no int32 sum can overf
 // An input's own quantization error is pure activation rounding (256 times finer in int16:
 // 48 dB); the output's includes the int8 weights' error, which int16 activations leave.
 TEST_CASE("int16 activations: an input's SQNR rises by more than 40 dB over int8, the chain's output by more than 5 dB") {
-  ModelBuilder m;
-  conv_model(m, 2, 4, 1, 3);
-  m.input("x4", {1, 4, 6, 6});
-  m.node("Add", {"c", "x4"}, {"sum"});
-  auto& pool = m.node("AveragePool", {"sum"}, {"p"});
-  ModelBuilder::attr_ints(pool, "kernel_shape", {2, 2});
-  ModelBuilder::attr_ints(pool, "strides", {2, 2});
-  m.node("Flatten", {"p"}, {"f"});
-  m.initializer("wg", {5, 36}, test::random_floats(180, 5));
-  auto& gemm = m.node("Gemm", {"f", "wg"}, {"y"});
-  ModelBuilder::attr_int(gemm, "transB", 1);
-  m.output("y", {1, 5});
-  const auto float_model = m.import();
+  const auto float_model = chain_model(false);
   double output_sqnr[2], input_sqnr[2] = {0, 0};
   for (const DType activations : {DType::Int8, DType::Int16}) {
     auto graph = float_model->clone();
@@ -367,21 +375,7 @@ TEST_CASE("requantize of an int64 accumulator is exact: hand-computed values and
 }
 
 TEST_CASE("fuse_qdq: a chain of integer ops stays within 2 LSB of the float QDQ graph (1 LSB flips accumulate)") {
-  ModelBuilder m;
-  conv_model(m, 2, 4, 1, 3);
-  m.input("x4", {1, 4, 6, 6});
-  m.node("Add", {"c", "x4"}, {"sum"});
-  m.node("Sigmoid", {"sum"}, {"s"});
-  auto& pool = m.node("AveragePool", {"s"}, {"p"});
-  ModelBuilder::attr_ints(pool, "kernel_shape", {2, 2});
-  ModelBuilder::attr_ints(pool, "strides", {2, 2});
-  m.node("Flatten", {"p"}, {"f"});
-  m.initializer("wg", {5, 36}, test::random_floats(180, 5));
-  auto& gemm = m.node("Gemm", {"f", "wg"}, {"g"});
-  ModelBuilder::attr_int(gemm, "transB", 1);
-  m.node("Softmax", {"g"}, {"y"});
-  m.output("y", {1, 5});
-  auto integer = check_against_qdq(*m.import(), 2.0);
+  auto integer = check_against_qdq(*chain_model(true), 2.0);
   for (const char* op : {"QLinearConv", "QLinearAdd", "Lookup", "QLinearAveragePool", "Flatten", "QGemm", "QLinearSoftmax"})
     CHECK(count_op(*integer, op) == 1);
   check_integer_only(*integer);
@@ -443,40 +437,6 @@ TEST_CASE("digits sample: int8 accuracy on the held-out split within 1 point of 
   CHECK(int8_accuracy >= float_accuracy - 0.01);
 }
 
-// The issue's goal is 25 dB. Measured on the three held-out sets (min/max, channel ranges
-// equalized): kws 24.0, vww 53.3, ic 36.1, ad 38.3 dB (without equalization 24.5, 53.3, 17.1,
-// 36.3; TFLite's own int8 models reach -1.1, 30.7, 22.8 and 19.6 dB against these float
-// models). Three random inputs make a noisy measure: kws calibrated on those three reaches
-// 38.2 dB, so its 24.0 is range clipping on inputs calibration did not see. The percentile
-// observer measured kws 11.4 dB here (33.7 dB on its calibration set), so it is not guarded.
-TEST_CASE("MLPerf Tiny float models quantize to int8: held-out SQNR >= 20 dB, at most 40% of the arena and 36% of the weights") {
-  for (const char* name : {"kws", "vww", "ic", "ad"}) {
-    INFO(name);
-    const std::string dir = std::string(MOTE_SOURCE_DIR "/samples/mlperf-tiny/") + name + "_float/";
-    CompileOptions float_options;
-    float_options.model = dir + "model.onnx";
-    CompileOptions int8_options = float_options;
-    int8_options.post_training_quantization = true;
-    int8_options.calibration = dir + "calibration.npz";
-    CompileResult float_model = compile_model(float_options), int8_model = compile_model(int8_options);
-    double signal = 0, noise = 0;
-    for (const auto& sample : load_samples(dir, *float_model.graph)) {
-      const Tensor want = evaluate_graph(*float_model.graph, sample)[0], got = evaluate_graph(*int8_model.graph, sample)[0];
-      for (int64_t i = 0; i < want.numel(); ++i) {
-        signal += want.as_double(i) * want.as_double(i);
-        noise += (want.as_double(i) - got.as_double(i)) * (want.as_double(i) - got.as_double(i));
-      }
-    }
-    const double sqnr = 10 * std::log10(signal / noise);
-    WARN(name << ": held-out SQNR " << sqnr << " dB; arena " << float_model.code.arena_bytes << " -> " << int8_model.code.arena_bytes
-              << " bytes; weights " << float_model.code.weights_bytes << " -> " << int8_model.code.weights_bytes << " bytes");
-    CHECK(sqnr >= 20.0);
-    if (float_model.code.arena_bytes > 4096)  // ad's arena holds the int8 copy of its float input
-      CHECK(int8_model.code.arena_bytes * 10 <= float_model.code.arena_bytes * 4);
-    CHECK(int8_model.code.weights_bytes * 100 <= float_model.code.weights_bytes * 36);
-  }
-}
-
 namespace {
 
 // Output SQNR of `quantized` against `reference` over `samples` (all outputs together).
@@ -494,6 +454,33 @@ double output_sqnr(const Graph& reference, const Graph& quantized, const std::ve
 }
 
 }  // namespace
+
+// The issue's goal is 25 dB. Measured on the three held-out sets (min/max, channel ranges
+// equalized): kws 24.0, vww 53.3, ic 36.1, ad 38.3 dB (without equalization 24.5, 53.3, 17.1,
+// 36.3; TFLite's own int8 models reach -1.1, 30.7, 22.8 and 19.6 dB against these float
+// models). Three random inputs make a noisy measure: kws calibrated on those three reaches
+// 38.2 dB, so its 24.0 is range clipping on inputs calibration did not see. The percentile
+// observer measured kws 11.4 dB here (33.7 dB on its calibration set), so it is not guarded.
+TEST_CASE("MLPerf Tiny float models quantize to int8: held-out SQNR >= 20 dB, at most 40% of the arena and 36% of the weights") {
+  for (const char* name : {"kws", "vww", "ic", "ad"}) {
+    INFO(name);
+    const std::string dir = std::string(MOTE_SOURCE_DIR "/samples/mlperf-tiny/") + name + "_float/";
+    CompileOptions float_options;
+    float_options.model = dir + "model.onnx";
+    CompileOptions int8_options = float_options;
+    int8_options.post_training_quantization = true;
+    int8_options.calibration = dir + "calibration.npz";
+    CompileResult float_model = compile_model(float_options), int8_model = compile_model(int8_options);
+    const double sqnr = output_sqnr(*float_model.graph, *int8_model.graph, load_samples(dir, *float_model.graph));
+    WARN(name << ": held-out SQNR " << sqnr << " dB; arena " << float_model.code.arena_bytes << " -> " << int8_model.code.arena_bytes
+              << " bytes; weights " << float_model.code.weights_bytes << " -> " << int8_model.code.weights_bytes << " bytes");
+    CHECK(sqnr >= 20.0);
+    if (float_model.code.arena_bytes > 4096)  // ad's arena holds the int8 copy of its float input
+      CHECK(int8_model.code.arena_bytes * 10 <= float_model.code.arena_bytes * 4);
+    CHECK(int8_model.code.weights_bytes * 100 <= float_model.code.weights_bytes * 36);
+  }
+}
+
 
 TEST_CASE("sample models: held-out output SQNR of int8 and int16x8 against float") {
   struct Sample {
