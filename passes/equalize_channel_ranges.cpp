@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-
 #include <unordered_map>
 
 #include "compiler/eval/evaluator.h"
