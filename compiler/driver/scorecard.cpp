@@ -109,21 +109,20 @@ double roc_auc(const std::vector<double>& scores, const std::vector<int64_t>& la
   return (positive_rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives);
 }
 
-// Cycles per MAC, fitted to the MLPerf Tiny models on the emulated cores (docs/targets.md):
-// int8 with the DSP kernels on the Cortex-M4 (kws 2.48, vww 2.78, ic 2.01), int16 activations
-// with them (--quantize int16x8: kws 3.5, ic 3.0), the plain C integer kernels on the
-// Cortex-M3 (kws 6.6, ic 6.5, int8 and int16 alike), float on the Cortex-M4 (kws 3.3, vww 3.1,
-// ic 4.6).
-constexpr double kInt8DspCyclesPerMac = 2.5, kInt16DspCyclesPerMac = 3.3, kIntegerPlainCyclesPerMac = 6.6, kFloatCyclesPerMac = 4.2;
+// Cycles per MAC, fitted to the MLPerf Tiny models on the emulated cores (docs/targets.md): the
+// integer kernels with DSP instructions on the Cortex-M4 (int8: kws 2.48, vww 2.78, ic 1.99;
+// int16 activations, --quantize int16x8: kws 2.42, ic 1.99), the plain C integer kernels on
+// the Cortex-M3 (kws 6.6, ic 6.4, int8 and int16 alike), float on the Cortex-M4 (kws 3.3, vww
+// 3.1, ic 4.6).
+constexpr double kIntegerDspCyclesPerMac = 2.5, kIntegerPlainCyclesPerMac = 6.6, kFloatCyclesPerMac = 4.2;
 
 int64_t modelled_cycles(const Graph& graph, const TargetDescription* target) {
   const bool dsp = target && target->has_feature("dsp");
   double cycles = 0;
   for (const auto& node : graph.nodes()) {
     const double macs = static_cast<double>(multiply_accumulates(*node));
-    const Value* input = node->inputs.empty() ? nullptr : node->inputs[0];
-    const bool integer = input && is_integer(input->dtype), wide = input && input->dtype == DType::Int16;
-    cycles += macs * (!integer ? kFloatCyclesPerMac : !dsp ? kIntegerPlainCyclesPerMac : wide ? kInt16DspCyclesPerMac : kInt8DspCyclesPerMac);
+    const bool integer = !node->inputs.empty() && node->inputs[0] && is_integer(node->inputs[0]->dtype);
+    cycles += macs * (integer ? (dsp ? kIntegerDspCyclesPerMac : kIntegerPlainCyclesPerMac) : kFloatCyclesPerMac);
   }
   return static_cast<int64_t>(cycles);
 }
@@ -140,10 +139,8 @@ std::string format_scorecard(const ScorecardInputs& in) {
   };
   const int64_t cycles = in.instructions ? *in.instructions : modelled_cycles(g, t);
   const std::string cycles_how = in.instructions ? "measured instructions (--instructions), one cycle each: estimate"
-                                                 : fmt::format("estimate: cycle model ({} cycles per int8 MAC with DSP, {} per int16x8 MAC, "
-                                                               "{} without DSP, {} per float MAC)",
-                                                               kInt8DspCyclesPerMac, kInt16DspCyclesPerMac, kIntegerPlainCyclesPerMac,
-                                                               kFloatCyclesPerMac);
+                                                 : fmt::format("estimate: cycle model ({} cycles per integer MAC with DSP, {} without, {} per float MAC)",
+                                                               kIntegerDspCyclesPerMac, kIntegerPlainCyclesPerMac, kFloatCyclesPerMac);
   if (t && t->clock_mhz > 0)
     row("latency", fmt::format("{:.1f} ms ({} cycles at {} MHz)", static_cast<double>(cycles) / (t->clock_mhz * 1e3), grouped_digits(cycles), t->clock_mhz),
         cycles_how);
