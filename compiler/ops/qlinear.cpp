@@ -186,9 +186,13 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
         if (weights && sums_fit && zero_points_all_zero(c, kQwZero) && (!depthwise || mote::qdepthwise_conv_s8_supports(q.conv))) {
           if (!depthwise) {
             args[2] = KernelArg::constant_tensor(packed_s8_rows(*weights, q.conv.out_channels, q.conv.groups, true));
-            Tensor offsets(DType::Int32, Shape{mote::qconv_s8_tap_offset_count(q.conv)});
-            mote::qconv_s8_tap_offsets(q.conv, offsets.data<int32_t>());
-            args.push_back(KernelArg::constant_tensor(std::make_shared<const Tensor>(std::move(offsets))));
+            if (mote::qconv_s8_needs_tap_offsets(q.conv)) {
+              Tensor offsets(DType::Int32, Shape{mote::qconv_s8_tap_offset_count(q.conv)});
+              mote::qconv_s8_tap_offsets(q.conv, offsets.data<int32_t>());
+              args.push_back(KernelArg::constant_tensor(std::make_shared<const Tensor>(std::move(offsets))));
+            } else {
+              args.push_back(KernelArg::none());
+            }
           }
           args.push_back(KernelArg::scratch(0));
           const std::string io = "<" + cpp_type<X>() + ", " + cpp_type<Y>() + ">";

@@ -241,6 +241,22 @@ inline void build_inside_column(const X* MOTE_RESTRICT window, int32_t x_zero, c
   for (int32_t k = depth; k < padded_depth(depth); ++k) columns[column_index(k, column)] = 0;
 }
 
+// The same for a 1x1 window: value k (channel k) is `stride` elements after value k - 1.
+template <class X>
+inline void build_strided_column(const X* MOTE_RESTRICT window, int32_t x_zero, int32_t stride, int32_t depth,
+                                 int16_t* MOTE_RESTRICT columns, int32_t column) {
+  int16_t* out = columns + column * 4;
+  const int32_t whole_groups = depth / 4;
+  for (int32_t g = 0; g < whole_groups; ++g, out += 8, window += 4 * stride) {
+    out[0] = static_cast<int16_t>(window[0] - x_zero);
+    out[1] = static_cast<int16_t>(window[stride] - x_zero);
+    out[2] = static_cast<int16_t>(window[2 * stride] - x_zero);
+    out[3] = static_cast<int16_t>(window[3 * stride] - x_zero);
+  }
+  for (int32_t k = whole_groups * 4; k < padded_depth(depth); ++k, window += stride)
+    columns[column_index(k, column)] = k < depth ? static_cast<int16_t>(window[0] - x_zero) : int16_t{0};
+}
+
 // The input offset of an output pixel's window (its first tap in channel 0), and whether the
 // whole window lies inside the input.
 inline int32_t window_origin(const ConvParams& p, int32_t pixel, bool& inside) {
@@ -251,20 +267,27 @@ inline int32_t window_origin(const ConvParams& p, int32_t pixel, bool& inside) {
   return (id0 * p.in_size[1] + ih0) * p.in_size[2] + iw0;
 }
 
-// Column `column` of output pixel `pixel`: from the offsets table when the window is inside
-// the input, else tap by tap with the padding.
+// Column `column` of output pixel `pixel`: when the window is inside the input, from the
+// offsets table, or (1x1 windows, no table) one value per input plane; else tap by tap with
+// the padding.
 template <class X>
 inline void fill_column(const ConvParams& p, const X* MOTE_RESTRICT xg, int32_t x_zero, const int32_t* MOTE_RESTRICT offsets, int32_t depth,
                         int32_t pixel, int16_t* MOTE_RESTRICT columns, int32_t column) {
   bool inside;
   const int32_t origin = window_origin(p, pixel, inside);
-  if (inside)
+  if (!inside)
+    build_column(p, xg, x_zero, pixel, columns, column);
+  else if (offsets)
     build_inside_column(xg + origin, x_zero, offsets, depth, columns, column);
   else
-    build_column(p, xg, x_zero, pixel, columns, column);
+    build_strided_column(xg + origin, x_zero, p.in_size[0] * p.in_size[1] * p.in_size[2], depth, columns, column);
 }
 
 }  // namespace s8
+
+// Whether qconv_s8 needs a table of tap offsets: windows of more than one tap. (A 1x1
+// window's taps are one input plane apart.)
+inline bool qconv_s8_needs_tap_offsets(const ConvParams& p) { return p.kernel[0] * p.kernel[1] * p.kernel[2] > 1; }
 
 // The offsets qconv_s8 reads its windows with (compile time): for each weight k (channel,
 // kd, kh, kw) of a group, the input offset of its tap from the window's first one, padded to
@@ -292,7 +315,7 @@ inline int64_t qconv_s8_scratch_bytes(const ConvParams& p) {
 
 // QLinearConv with int8 weights whose zero points are all 0 (X, Y: int8, or int16 with zero
 // points of 0); `w` holds the weight rows packed as s8::PackedRows says (reordered) and
-// `tap_offsets` the window's taps (qconv_s8_tap_offsets). Pixels are processed two at a time
+// `tap_offsets` the window's taps (qconv_s8_tap_offsets; null for 1x1 windows). Pixels are processed two at a time
 // and both are read before any output is written, so a 1x1 convolution with stride 1 and no
 // padding may run in place (y == x).
 template <class X, class Y>
