@@ -84,13 +84,14 @@ void print_estimate(const CompileResult& result, const std::optional<TargetDescr
 }
 
 int run_inspect(const InspectArgs& args) {
-  print_listing(onnx_frontend::load_model(args.model));
+  const onnx_frontend::LoadedModel model = onnx_frontend::load_model(args.model);
+  print_listing(model);
   CompileOptions options;
   options.model = args.model;
   bind_input_options(options.import, args.input_shapes, args.const_inputs);
   if (!args.target.empty()) options.target = find_target(args.target);
   try {
-    print_estimate(compile_model(options), options.target);
+    print_estimate(compile_model(options, model), options.target);
   } catch (const UserError& e) {
     std::cout << "compiles: no\n" << e.what() << "\n";
     return e.exit_code();

@@ -42,8 +42,9 @@ bool file_holds(const fs::path& path, const std::string& contents) {
 
 }  // namespace
 
-CompileResult compile_model(const CompileOptions& options) {
-  onnx_frontend::LoadedModel model = onnx_frontend::load_model(options.model);
+CompileResult compile_model(const CompileOptions& options) { return compile_model(options, onnx_frontend::load_model(options.model)); }
+
+CompileResult compile_model(const CompileOptions& options, const onnx_frontend::LoadedModel& model) {
   CompileResult result;
   result.warnings = model.warnings;
   result.graph = onnx_frontend::import_model(model, options.import);

@@ -46,6 +46,8 @@ struct CompileResult {
 // Loads, imports, optimises, plans and generates code; writes nothing. Throws UserError for
 // problems with the model or options, InternalError for Mote bugs.
 CompileResult compile_model(const CompileOptions& options);
+// The same for a model already loaded from options.model (mote inspect lists it first).
+CompileResult compile_model(const CompileOptions& options, const onnx_frontend::LoadedModel& model);
 
 // Writes the generated files under `dir` (created if missing).
 void write_generated(const GeneratedCode& code, const std::filesystem::path& dir);
