@@ -54,6 +54,14 @@ void check_integer_only(const Graph& g) {
   }
 }
 
+// `options` with post-training quantization calibrated on `calibration`.
+CompileOptions quantized(CompileOptions options, const std::string& calibration, DType activations = DType::Int8) {
+  options.post_training_quantization = true;
+  options.calibration = calibration;
+  options.quantize.activations = activations;
+  return options;
+}
+
 // Quantizes `float_model`, fuses, and compares the integer graph with the float QDQ graph on
 // fresh inputs: every output element within `lsb` steps of the output quantization.
 std::unique_ptr<Graph> check_against_qdq(const Graph& float_model, double lsb = 1.0, DType activations = DType::Int8) {
@@ -411,10 +419,8 @@ TEST_CASE("digits sample: int8 accuracy on the held-out split within 1 point of 
   const std::string dir = MOTE_SOURCE_DIR "/samples/digits_cnn/";
   CompileOptions float_options;
   float_options.model = dir + "model.onnx";
-  CompileOptions int8_options = float_options;
-  int8_options.post_training_quantization = true;
-  int8_options.calibration = dir + "digits_calibration.npz";
-  CompileResult float_model = compile_model(float_options), int8_model = compile_model(int8_options);
+  CompileResult float_model = compile_model(float_options),
+                int8_model = compile_model(quantized(float_options, dir + "digits_calibration.npz"));
   REQUIRE(int8_model.quantization);
   CHECK(int8_model.quantization->outputs.at(0).sqnr_db >= 25.0);
   CHECK(int8_model.code.arena_bytes * 3 <= float_model.code.arena_bytes);
@@ -467,10 +473,7 @@ TEST_CASE("MLPerf Tiny float models quantize to int8: held-out SQNR >= 20 dB, at
     const std::string dir = std::string(MOTE_SOURCE_DIR "/samples/mlperf-tiny/") + name + "_float/";
     CompileOptions float_options;
     float_options.model = dir + "model.onnx";
-    CompileOptions int8_options = float_options;
-    int8_options.post_training_quantization = true;
-    int8_options.calibration = dir + "calibration.npz";
-    CompileResult float_model = compile_model(float_options), int8_model = compile_model(int8_options);
+    CompileResult float_model = compile_model(float_options), int8_model = compile_model(quantized(float_options, dir + "calibration.npz"));
     const double sqnr = output_sqnr(*float_model.graph, *int8_model.graph, load_samples(dir, *float_model.graph));
     WARN(name << ": held-out SQNR " << sqnr << " dB; arena " << float_model.code.arena_bytes << " -> " << int8_model.code.arena_bytes
               << " bytes; weights " << float_model.code.weights_bytes << " -> " << int8_model.code.weights_bytes << " bytes");
@@ -480,7 +483,6 @@ TEST_CASE("MLPerf Tiny float models quantize to int8: held-out SQNR >= 20 dB, at
     CHECK(int8_model.code.weights_bytes * 100 <= float_model.code.weights_bytes * 36);
   }
 }
-
 
 TEST_CASE("sample models: held-out output SQNR of int8 and int16x8 against float") {
   struct Sample {
@@ -500,13 +502,9 @@ TEST_CASE("sample models: held-out output SQNR of int8 and int16x8 against float
     auto holdout = load_samples(dir + sample.holdout, *float_model.graph);
     if (holdout.size() > 300) holdout.resize(300);
     double sqnr[2];
-    for (const DType activations : {DType::Int8, DType::Int16}) {
-      CompileOptions options = float_options;
-      options.post_training_quantization = true;
-      options.calibration = dir + sample.calibration;
-      options.quantize.activations = activations;
-      sqnr[activations == DType::Int16] = output_sqnr(*float_model.graph, *compile_model(options).graph, holdout);
-    }
+    for (const DType activations : {DType::Int8, DType::Int16})
+      sqnr[activations == DType::Int16] =
+          output_sqnr(*float_model.graph, *compile_model(quantized(float_options, dir + sample.calibration, activations)).graph, holdout);
     WARN(sample.dir << ": held-out output SQNR (" << holdout.size() << " inputs): int8 " << sqnr[0] << " dB, int16x8 " << sqnr[1] << " dB");
     CHECK(sqnr[0] >= sample.int8_floor_db);
     CHECK(sqnr[1] >= sqnr[0]);
@@ -527,16 +525,12 @@ TEST_CASE("MLPerf Tiny float models quantize to int16x8: SQNR above int8's on th
     double held_out[2], calibration[2];
     int64_t weights[2], arena[2];
     for (const DType activations : {DType::Int8, DType::Int16}) {
-      CompileOptions options = float_options;
-      options.post_training_quantization = true;
-      options.calibration = dir + "calibration.npz";
-      options.quantize.activations = activations;
-      const CompileResult quantized = compile_model(options);
+      const CompileResult result = compile_model(quantized(float_options, dir + "calibration.npz", activations));
       const int wide = activations == DType::Int16;
-      held_out[wide] = output_sqnr(*float_model.graph, *quantized.graph, samples);
-      calibration[wide] = quantized.quantization->outputs.at(0).sqnr_db;
-      weights[wide] = quantized.code.weights_bytes;
-      arena[wide] = quantized.code.arena_bytes;
+      held_out[wide] = output_sqnr(*float_model.graph, *result.graph, samples);
+      calibration[wide] = result.quantization->outputs.at(0).sqnr_db;
+      weights[wide] = result.code.weights_bytes;
+      arena[wide] = result.code.arena_bytes;
     }
     WARN(name << ": SQNR int8 / int16x8: calibration set " << calibration[0] << " / " << calibration[1] << " dB, held out " << held_out[0]
               << " / " << held_out[1] << " dB; arena float " << float_model.code.arena_bytes << ", int8 " << arena[0] << ", int16x8 "
@@ -599,11 +593,9 @@ TEST_CASE("int8 I/O (--io int8) names every input and output it cannot make 8-bi
 }
 
 TEST_CASE("int16 I/O (--io int16 with --quantize int16x8): int16 in and out, the same results as float I/O") {
-  CompileOptions float_io;
-  float_io.model = std::string(MOTE_SOURCE_DIR) + "/samples/kws/model.onnx";
-  float_io.post_training_quantization = true;
-  float_io.calibration = std::string(MOTE_SOURCE_DIR) + "/samples/kws/calibration.npz";
-  float_io.quantize.activations = DType::Int16;
+  CompileOptions model;
+  model.model = std::string(MOTE_SOURCE_DIR) + "/samples/kws/model.onnx";
+  const CompileOptions float_io = quantized(model, std::string(MOTE_SOURCE_DIR) + "/samples/kws/calibration.npz", DType::Int16);
   CompileOptions int16_io = float_io;
   int16_io.passes.quantized_io_bits = 16;
   const CompileResult f = compile_model(float_io), q = compile_model(int16_io);
