@@ -5,9 +5,10 @@
 //
 // The work is a matrix product of weight rows with columns: for a convolution, each output
 // pixel's receptive field minus the input zero point (int16; padding taps are 0, which is
-// exactly what they contribute); for a fully connected layer, a row of int8 activations. Each
-// step takes two output channels at once (and two pixels for convolutions), so every loaded
-// weight and column value is used twice. The compiler packs the weights for this loop (see
+// exactly what they contribute); for a fully connected layer, a row of int8 activations. A
+// convolution step takes two output channels at two pixels, so every loaded weight and column
+// value is used twice; a fully connected step takes four output channels, so every widened
+// activation is used four times. The compiler packs the weights for this loop (see
 // PackedRows): no reordering at run time. On cores with the DSP extension
 // (__ARM_FEATURE_DSP: Cortex-M4, M7, M33) __sxtb16 widens four weights at once and __smlad does
 // two multiply-accumulates; elsewhere the same sums run in plain C. Integer sums do not depend
