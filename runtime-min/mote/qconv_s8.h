@@ -168,8 +168,10 @@ inline void dot_pairs_narrow(const int8_t* MOTE_RESTRICT pairs, int32_t pair_byt
 #if defined(__ARM_FEATURE_DSP)
   const int32_t offset = static_cast<int32_t>((static_cast<uint32_t>(-zero) & 0xFFFFu) * 0x10001u);
   if constexpr (Pairs == 2) {
-    // In assembly: in C, GCC spills two of the 13 registers the loop needs on every group. Here
-    // 25 instructions per 16 multiply-accumulates.
+    // In assembly: in C, GCC spills two of the 13 values the loop needs on every group. Here
+    // 26 instructions per 16 multiply-accumulates. The end pointer is read from memory at the
+    // bottom of the loop, so the loop takes 12 registers: with 13, GCC cannot always find them
+    // (where the kernel is inlined into a run function, for the Cortex-M33).
     if (depth >= 4) {
       const int8_t* const end = values + (depth & ~3);
       const int8_t* second = pairs + pair_bytes;
@@ -201,11 +203,12 @@ inline void dot_pairs_narrow(const int8_t* MOTE_RESTRICT pairs, int32_t pair_byt
           "smlad %[a3], %[v], %[even], %[a3]\n"
           "sxtb16 %[v], %[w], ror #8\n"
           "smlad %[a3], %[v], %[odd], %[a3]\n"
-          "cmp %[at], %[end]\n"
+          "ldr %[w], %[end]\n"
+          "cmp %[at], %[w]\n"
           "bne 1b\n"
           : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [first] "+r"(first), [second] "+r"(second), [at] "+r"(at),
             [v] "=&r"(v), [even] "=&r"(even), [odd] "=&r"(odd), [w] "=&r"(w)
-          : [end] "r"(end), [offset] "r"(offset)
+          : [end] "m"(end), [offset] "r"(offset)
           : "cc", "memory");
       acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
     }
