@@ -392,17 +392,36 @@ inline int32_t qconv_s8_tap_offset_count(const ConvParams& p) {
   return s8::padded_depth(p.in_channels / p.groups * p.kernel[0] * p.kernel[1] * p.kernel[2]);
 }
 
-// Scratch bytes qconv_s8 needs: two interleaved columns.
+namespace s8 {
+// Pixel pairs whose columns qconv_s8 builds before it runs the weights over them, so that each
+// output channel's requantization constants are worked out once per block instead of once per
+// pair (they cost as much as an 8-deep dot product): as many as fit in 2 KiB or a quarter of
+// the layer's input and output values, whichever is less (the scratch adds to the arena when
+// the layer is at its peak); at least one, at most 32.
+inline int32_t conv_pixel_pairs(const ConvParams& p) {
+  const int32_t pair_bytes = 2 * padded_depth(p.in_channels / p.groups * p.kernel[0] * p.kernel[1] * p.kernel[2]) * 2;
+  const int64_t values = static_cast<int64_t>(p.batch) * (static_cast<int64_t>(p.in_channels) * p.in_size[0] * p.in_size[1] * p.in_size[2] +
+                                                          static_cast<int64_t>(p.out_channels) * p.out_size[0] * p.out_size[1] * p.out_size[2]);
+  const int64_t budget = values / 4 < 2048 ? values / 4 : 2048;
+  const int64_t pairs = budget / pair_bytes;
+  return pairs < 1 ? 1 : (pairs > 32 ? 32 : static_cast<int32_t>(pairs));
+}
+}  // namespace s8
+
+// Scratch bytes qconv_s8 needs: the interleaved column pairs of a block of pixels, and the
+// int32 sums of two output channels over the block.
 inline int64_t qconv_s8_scratch_bytes(const ConvParams& p) {
-  return 2 * static_cast<int64_t>(s8::padded_depth(p.in_channels / p.groups * p.kernel[0] * p.kernel[1] * p.kernel[2])) *
-         static_cast<int64_t>(sizeof(int16_t));
+  const int64_t pairs = s8::conv_pixel_pairs(p);
+  return pairs * 2 * static_cast<int64_t>(s8::padded_depth(p.in_channels / p.groups * p.kernel[0] * p.kernel[1] * p.kernel[2])) *
+             static_cast<int64_t>(sizeof(int16_t)) +
+         pairs * 4 * static_cast<int64_t>(sizeof(int32_t));
 }
 
 // QLinearConv with int8 weights whose zero points are all 0 (X, Y: int8, or int16 with zero
 // points of 0); `w` holds the weight rows packed as s8::PackedRows says (reordered) and
-// `tap_offsets` the window's taps (qconv_s8_tap_offsets; null for 1x1 windows). Pixels are processed two at a time
-// and both are read before any output is written, so a 1x1 convolution with stride 1 and no
-// padding may run in place (y == x).
+// `tap_offsets` the window's taps (qconv_s8_tap_offsets; null for 1x1 windows). Pixels are
+// processed in blocks of pairs (s8::conv_pixel_pairs), each block read before any of its outputs
+// is written, so a 1x1 convolution with stride 1 and no padding may run in place (y == x).
 template <class X, class Y>
 void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
               const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
@@ -415,6 +434,10 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
   const int32_t out_plane = p.out_size[0] * p.out_size[1] * p.out_size[2];
   const int32_t depth = cin_g * p.kernel[0] * p.kernel[1] * p.kernel[2];
   const int32_t groups_of_four = s8::padded_depth(depth) / 4, pair_bytes = s8::PackedRows::pair_bytes(depth);
+  const int32_t block_pairs = s8::conv_pixel_pairs(p), column_pair_values = 2 * s8::padded_depth(depth);
+  // After the columns: two rows (output channels) of 2 * block_pairs int32 sums.
+  int32_t* const sums = reinterpret_cast<int32_t*>(columns + block_pairs * column_pair_values);
+  const int32_t sums_row = 2 * block_pairs;
   const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
   const bool per_channel = q.requant_count != 1;
   const int32_t lo = q.act_min, hi = q.act_max;  // locals: the int8 stores would force reloads of q's fields
@@ -425,28 +448,46 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
       const X* xg = x + (n * p.in_channels + g * cin_g) * in_plane;
       // Weight pairs restart in every group (the compiler packs each group's rows apart).
       const int8_t* group_weights = w + g * ((cout_g + 1) / 2) * pair_bytes;
-      for (int32_t pixel = 0; pixel < out_plane; pixel += 2) {
-        const bool pair = pixel + 1 < out_plane;
-        s8::fill_column(p, xg, xz, tap_offsets, depth, pixel, columns, 0);
-        s8::fill_column(p, xg, xz, tap_offsets, depth, pair ? pixel + 1 : pixel, columns, 1);
+      for (int32_t block = 0; block < out_plane; block += 2 * block_pairs) {
+        const int32_t block_end = block + 2 * block_pairs < out_plane ? block + 2 * block_pairs : out_plane;
+        for (int32_t pixel = block; pixel < block_end; pixel += 2) {
+          int16_t* pair_columns = columns + (pixel - block) * column_pair_values / 2;
+          s8::fill_column(p, xg, xz, tap_offsets, depth, pixel, pair_columns, 0);
+          s8::fill_column(p, xg, xz, tap_offsets, depth, pixel + 1 < out_plane ? pixel + 1 : pixel, pair_columns, 1);
+        }
         for (int32_t i = 0; i < cout_g; i += 2) {
           const int32_t m = g * cout_g + i;
           const bool two = i + 1 < cout_g;
           const int32_t b0 = bias ? bias[m] : 0, b1 = bias && two ? bias[m + 1] : 0;
-          int32_t acc[2][2] = {{b0, b0}, {b1, b1}};
-          s8::dot_pair_2x2(group_weights + (i / 2) * pair_bytes, columns, groups_of_four, acc);
-          Y* out = y + (n * p.out_channels + m) * out_plane + pixel;
-          const int32_t r0 = per_channel ? m : 0;
-          const ChannelRequantizer<Y> first(multiplier[r0], shift[r0], yz, lo, hi);
-          out[0] = first(acc[0][0]);
-          if (pair) out[1] = first(acc[0][1]);
-          if (two) {
-            const int32_t r1 = per_channel ? m + 1 : 0;
-            const ChannelRequantizer<Y> second(multiplier[r1], shift[r1], yz, lo, hi);
-            out += out_plane;
-            out[0] = second(acc[1][0]);
-            if (pair) out[1] = second(acc[1][1]);
+          const int32_t r0 = per_channel ? m : 0, r1 = per_channel ? m + 1 : 0;
+          const int8_t* const weights = group_weights + (i / 2) * pair_bytes;
+          const int32_t count = block_end - block;
+          Y* const out = y + (n * p.out_channels + m) * out_plane + block;
+          if (block_pairs == 1) {  // deep windows: the dot products outweigh the requantizers' set-up
+            int32_t acc[2][2] = {{b0, b0}, {b1, b1}};
+            s8::dot_pair_2x2(weights, columns, groups_of_four, acc);
+            const ChannelRequantizer<Y> first(multiplier[r0], shift[r0], yz, lo, hi);
+            out[0] = first(acc[0][0]);
+            if (count == 2) out[1] = first(acc[0][1]);
+            if (two) {
+              const ChannelRequantizer<Y> second(multiplier[r1], shift[r1], yz, lo, hi);
+              out[out_plane] = second(acc[1][0]);
+              if (count == 2) out[out_plane + 1] = second(acc[1][1]);
+            }
+            continue;
           }
+          // The block's sums first, then each channel's requantization in a loop of its own: few
+          // enough live values that neither loop spills.
+          for (int32_t pixel = 0; pixel < count; pixel += 2) {
+            int32_t acc[2][2] = {{b0, b0}, {b1, b1}};
+            s8::dot_pair_2x2(weights, columns + pixel * column_pair_values / 2, groups_of_four, acc);
+            sums[pixel] = acc[0][0];
+            sums[pixel + 1] = acc[0][1];
+            sums[sums_row + pixel] = acc[1][0];
+            sums[sums_row + pixel + 1] = acc[1][1];
+          }
+          ChannelRequantizer<Y>(multiplier[r0], shift[r0], yz, lo, hi).run(sums, count, out);
+          if (two) ChannelRequantizer<Y>(multiplier[r1], shift[r1], yz, lo, hi).run(sums + sums_row, count, out + out_plane);
         }
       }
     }

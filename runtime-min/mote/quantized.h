@@ -145,6 +145,13 @@ class ChannelRequantizer {
   // For loops that test fast() once instead of once per output.
   bool fast() const { return fused_.fast; }
   Y fast_form(int32_t acc) const { return saturate_to<Y>(fused_(acc) + zero_, lo_, hi_); }
+  // out[k] = (*this)(sums[k]) for k < count.
+  void run(const int32_t* MOTE_RESTRICT sums, int32_t count, Y* MOTE_RESTRICT out) const {
+    if (fast())
+      for (int32_t k = 0; k < count; ++k) out[k] = fast_form(sums[k]);
+    else
+      for (int32_t k = 0; k < count; ++k) out[k] = (*this)(sums[k]);
+  }
 
  private:
   FusedRequantization<kTfliteForm> fused_;
