@@ -68,6 +68,19 @@ inline void for_each_tap(const PoolParams& p, int32_t d0, int32_t h0, int32_t w0
   }
 }
 
+// Calls row(offset, length) for the rows of the window at (d0, h0, w0), if it has no
+// dilation and lies wholly inside the input (the common case, read without bounds checks), and
+// returns whether it did.
+template <class Row>
+inline bool for_each_dense_row(const PoolParams& p, int32_t d0, int32_t h0, int32_t w0, Row row) {
+  if (p.dilation[0] != 1 || p.dilation[1] != 1 || p.dilation[2] != 1 || d0 < 0 || h0 < 0 || w0 < 0 || d0 + p.kernel[0] > p.in_size[0] ||
+      h0 + p.kernel[1] > p.in_size[1] || w0 + p.kernel[2] > p.in_size[2])
+    return false;
+  for (int32_t kd = 0; kd < p.kernel[0]; ++kd)
+    for (int32_t kh = 0; kh < p.kernel[1]; ++kh) row(((d0 + kd) * p.in_size[1] + h0 + kh) * p.in_size[2] + w0, p.kernel[2]);
+  return true;
+}
+
 template <class T>
 void max_pool(const PoolParams& p, const T* MOTE_RESTRICT x, T* MOTE_RESTRICT y, int64_t* MOTE_RESTRICT indices) {
   using A = acc_t<T>;

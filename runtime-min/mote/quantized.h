@@ -600,10 +600,16 @@ void qaverage_pool(const QPoolParams& q, const Q* MOTE_RESTRICT x, Q* MOTE_RESTR
   for_each_window(p, [&](int64_t in_base, int64_t out, int32_t d0, int32_t h0, int32_t w0, int32_t) {
     accumulator_t<Q> sum = 0;
     int32_t count = 0;
-    for_each_tap(p, d0, h0, w0, [&](int32_t offset, int32_t, int32_t, int32_t) {
-      sum += static_cast<int32_t>(x[in_base + offset]);
-      ++count;
+    const bool dense = for_each_dense_row(p, d0, h0, w0, [&](int32_t offset, int32_t length) {
+      const Q* row = x + in_base + offset;
+      for (int32_t k = 0; k < length; ++k) sum += static_cast<int32_t>(row[k]);
+      count += length;
     });
+    if (!dense)
+      for_each_tap(p, d0, h0, w0, [&](int32_t offset, int32_t, int32_t, int32_t) {
+        sum += static_cast<int32_t>(x[in_base + offset]);
+        ++count;
+      });
     int32_t v = q.y_zero;
     if (count > 0)
       v = q.same_quantization
