@@ -545,6 +545,33 @@ void qadd(const QAddParams& p, const Q* MOTE_RESTRICT a, const Q* MOTE_RESTRICT 
   for_each_broadcast(shape, [&](int32_t o, int32_t ia, int32_t ib, int32_t) { y[o] = add(a[ia], b[ib]); });
 }
 
+// What qadd adds for each of the 256 values v of an int8 input: table[v + 128] =
+// requantize((v - zero) * 2^left_shift) with the input's multiplier and shift. The compiler
+// fills the tables of qadd_lookup with it.
+inline void qadd_input_table(int32_t multiplier, int32_t shift, int32_t zero, int32_t left_shift, int32_t* table) {
+  const Requantizer scale(multiplier, shift);
+  for (int32_t v = -128; v < 128; ++v) table[v + 128] = scale((v - zero) * (int32_t{1} << left_shift));
+}
+
+// qadd for int8 inputs with both inputs' rescaling looked up in 256-entry tables
+// (qadd_input_table): only the output's requantization is left per element, bit for bit
+// qadd's results.
+inline void qadd_lookup(const QAddParams& p, const int8_t* MOTE_RESTRICT a, const int8_t* MOTE_RESTRICT b,
+                        const int32_t* MOTE_RESTRICT a_table, const int32_t* MOTE_RESTRICT b_table, int8_t* MOTE_RESTRICT y) {
+  const QBinaryParams& q = p.binary;
+  const ChannelRequantizer<int8_t> output(p.y_multiplier, p.y_shift, q.y_zero, q.act_min, q.act_max);
+  const int32_t* const a_at = a_table + 128;
+  const int32_t* const b_at = b_table + 128;
+  const BroadcastParams& shape = q.broadcast;
+  if (shape.rank == 1 && shape.a_strides[0] == 1 && shape.b_strides[0] == 1 && output.fast()) {  // same shapes: one flat loop
+    // Pointers, not indices, and the end in a local: fewer live values, so the requantization
+    // constants stay in registers.
+    for (const int8_t* const end = a + shape.count; a != end;) *y++ = output.fast_form(a_at[*a++] + b_at[*b++]);
+    return;
+  }
+  for_each_broadcast(shape, [&](int32_t o, int32_t ia, int32_t ib, int32_t) { y[o] = output(a_at[a[ia]] + b_at[b[ib]]); });
+}
+
 // TFLite's int8 MUL: y = requantize((a - a_zero) * (b - b_zero)) + y_zero, clamped.
 struct QMulParams {
   QBinaryParams binary;

@@ -12,6 +12,7 @@
 #include "compiler/driver/compile.h"
 #include "compiler/driver/sample_data.h"
 #include "compiler/eval/evaluator.h"
+#include "compiler/ops/broadcast.h"
 #include "compiler/ops/op_def.h"
 #include "compiler/ops/quant_math.h"
 #include "frontend/onnx/tensor_proto.h"
@@ -274,6 +275,40 @@ TEST_CASE("mote::ChannelRequantizer and Requantizer equal requantize_output and 
   CHECK(wide(100) == 38);
   CHECK(narrow(-4) == -2);
   CHECK(wide(-4) == -1);
+}
+
+TEST_CASE("mote::qadd_lookup equals mote::qadd on every pair of int8 values, broadcast and clamped too") {
+  // Scales as TFLite's ADD sees them: inputs rescaled to twice the larger input scale, the sum
+  // requantized to the output; zero points of both signs; a Relu-like clamp on the output.
+  struct Case {
+    double a_scale, b_scale, y_scale;
+    int32_t a_zero, b_zero, y_zero, act_min;
+  };
+  for (const Case& k : {Case{0.05, 0.11, 0.13, -7, 12, 3, -128}, Case{0.2, 0.02, 0.09, 127, -128, -20, -20},
+                        Case{0.031, 0.031, 0.5, 0, 0, 0, -128}}) {
+    mote::QAddParams p{};
+    p.left_shift = 20;
+    const double twice_max = 2 * std::max(k.a_scale, k.b_scale);
+    quantize_multiplier(k.a_scale / twice_max, p.a_multiplier, p.a_shift);
+    quantize_multiplier(k.b_scale / twice_max, p.b_multiplier, p.b_shift);
+    quantize_multiplier(twice_max / (std::ldexp(1.0, p.left_shift) * k.y_scale), p.y_multiplier, p.y_shift);
+    p.binary.a_zero = k.a_zero, p.binary.b_zero = k.b_zero, p.binary.y_zero = k.y_zero;
+    p.binary.act_min = k.act_min, p.binary.act_max = 127;
+    std::vector<int32_t> a_table(256), b_table(256);
+    mote::qadd_input_table(p.a_multiplier, p.a_shift, k.a_zero, p.left_shift, a_table.data());
+    mote::qadd_input_table(p.b_multiplier, p.b_shift, k.b_zero, p.left_shift, b_table.data());
+    // Same shapes (the flat loop): all 65,536 pairs; then b broadcast along a's rows.
+    std::vector<int8_t> a(65536), b(65536), want(65536), got(65536);
+    for (int32_t i = 0; i < 65536; ++i) a[static_cast<size_t>(i)] = static_cast<int8_t>(i >> 8), b[static_cast<size_t>(i)] = static_cast<int8_t>(i);
+    for (const auto& [a_shape, b_shape] : {std::pair{Shape{65536}, Shape{65536}}, std::pair{Shape{256, 256}, Shape{256}}}) {
+      const Shape out = a_shape;
+      p.binary.broadcast = make_broadcast_params(out, {a_shape, b_shape});
+      mote::qadd(p, a.data(), b.data(), want.data());
+      mote::qadd_lookup(p, a.data(), b.data(), a_table.data(), b_table.data(), got.data());
+      CHECK(got == want);
+    }
+    if (k.act_min > -128) CHECK(*std::min_element(want.begin(), want.end()) == k.act_min);  // the Relu-like clamp was reached
+  }
 }
 
 TEST_CASE("mote::quantize_linear rounds half to even, saturates, and maps NaN to the zero point") {
