@@ -610,6 +610,27 @@ inline int32_t depthwise_window_3x3(const int16_t* MOTE_RESTRICT origin, int32_t
   return depthwise_row_3(origin + 2 * cols, taps.pair[2], taps.third[2], acc);
 }
 
+// dst[k] = src[k] - zero for k < count (a row of a depthwise plane).
+template <class X>
+inline void widen_row(const X* MOTE_RESTRICT src, int32_t zero, int32_t count, int16_t* MOTE_RESTRICT dst) {
+  int32_t k = 0;
+#if defined(__ARM_FEATURE_DSP)
+  if constexpr (sizeof(X) == 1) {  // four values per step: 7 instructions instead of 12
+    const int32_t offset = static_cast<int32_t>((static_cast<uint32_t>(-zero) & 0xFFFFu) * 0x10001u);
+    for (; k + 4 <= count; k += 4) {
+      uint32_t word;
+      __builtin_memcpy(&word, src + k, 4);
+      const int32_t even = __sxtab16(offset, static_cast<int32_t>(word)), odd = sxtab16_odd(offset, word);  // (v0, v2), (v1, v3)
+      const uint32_t low = (static_cast<uint32_t>(even) & 0xFFFFu) | (static_cast<uint32_t>(odd) << 16);       // pkhbt: (v0, v1)
+      const uint32_t high = (static_cast<uint32_t>(odd) & 0xFFFF0000u) | (static_cast<uint32_t>(even) >> 16);  // pkhtb: (v2, v3)
+      __builtin_memcpy(dst + k, &low, 4);
+      __builtin_memcpy(dst + k + 2, &high, 4);
+    }
+  }
+#endif
+  for (; k < count; ++k) dst[k] = static_cast<int16_t>(src[k] - zero);
+}
+
 // Whether int32 sums of int16 values times int8 `weights` (`rows` rows of `depth`) plus
 // `bias` stay exact: |bias| + 32768 * sum |w| below 2^31 for every row, so the fast kernels'
 // int32 accumulators (and __smlad) cannot overflow on int16 activations.
@@ -654,17 +675,16 @@ void qdepthwise_conv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT
   const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
   const bool unit_3x3 = kernel_h == 3 && kernel_w == 3 && p.dilation[1] == 1 && p.dilation[2] == 1;
   int32_t pairs[s8::kMaxDepthwisePairs];
+  // Every channel's values land on the same positions of the plane, so its padding is zeroed
+  // once.
+  for (int32_t k = 0; k < rows * cols; ++k) plane[k] = 0;
+  const int32_t first_row = p.pad_begin[1] > 0 ? p.pad_begin[1] : 0, first_col = p.pad_begin[2] > 0 ? p.pad_begin[2] : 0;
+  const int32_t count = (cols < in_w + p.pad_begin[2] ? cols : in_w + p.pad_begin[2]) - first_col;
   for (int32_t i = 0; i < p.batch * p.in_channels; ++i) {
     const int32_t c = i % p.in_channels;
     const X* xc = x + i * in_h * in_w;
-    for (int32_t k = 0; k < rows * cols; ++k) plane[k] = 0;
-    const int32_t first_row = p.pad_begin[1] > 0 ? p.pad_begin[1] : 0, first_col = p.pad_begin[2] > 0 ? p.pad_begin[2] : 0;
-    for (int32_t r = first_row; r < rows && r - p.pad_begin[1] < in_h; ++r) {
-      const X* src = xc + (r - p.pad_begin[1]) * in_w + (first_col - p.pad_begin[2]);
-      int16_t* dst = plane + r * cols + first_col;
-      const int32_t count = (cols < in_w + p.pad_begin[2] ? cols : in_w + p.pad_begin[2]) - first_col;
-      for (int32_t k = 0; k < count; ++k) dst[k] = static_cast<int16_t>(src[k] - xz);
-    }
+    for (int32_t r = first_row; r < rows && r - p.pad_begin[1] < in_h; ++r)
+      s8::widen_row(xc + (r - p.pad_begin[1]) * in_w + (first_col - p.pad_begin[2]), xz, count, plane + r * cols + first_col);
     const int8_t* wc = w + c * kernel_h * kernel_w;
     for (int32_t kh = 0; kh < kernel_h; ++kh)
       for (int32_t kw = 0; kw + 2 <= kernel_w; kw += 2)
