@@ -92,6 +92,17 @@ def fc_model(folder, k, n):
     write(folder, nodes + wn + bn + [gemm] + yn + [out], inits + wi + bi + yi, [1, k], [1, n], rng.uniform(-5, 5, (1, k)))
 
 
+def quantize_model(folder):
+    """QuantizeLinear's edges: ties (k + 1/2 steps, rounded to even), saturation on both sides,
+    infinities and NaN (the zero point)."""
+    nodes, inits, xq = q_dq("x", 0.5, -3)
+    out = helper.make_node("Identity", [xq], ["y"], name="output")
+    ties = (np.arange(-20, 20) + 0.5) * 0.5
+    edges = [62.0, 63.0, 65.5, -64.0, -62.5, -63.0, 1e9, -1e9, 3e38, -3e38, np.inf, -np.inf, np.nan, -0.0, 0.25, -0.25]
+    x = np.concatenate([ties, rng.uniform(-80, 80, 8), edges]).reshape(1, -1)
+    write(folder, nodes + [out], inits, list(x.shape), list(x.shape), x)
+
+
 conv_model("conv3x3_odd", cin=3, cout=5, size=(7, 9), kernel=(3, 3), pads=(1, 1, 1, 1), relu=True)
 conv_model("conv1x1_in_place", cin=10, cout=7, size=(5, 5), kernel=(1, 1))
 conv_model("conv3x3_stride2_asymmetric_pad", cin=6, cout=8, size=(9, 8), kernel=(3, 3), strides=(2, 2), pads=(0, 1, 1, 0))
@@ -102,3 +113,4 @@ conv_model("depthwise3x3", cin=5, cout=5, size=(6, 7), kernel=(3, 3), pads=(1, 1
 conv_model("depthwise3x3_stride2", cin=4, cout=4, size=(9, 8), kernel=(3, 3), strides=(2, 2), pads=(1, 1, 1, 1), group=4)
 conv_model("depthwise5x3_dilated", cin=3, cout=3, size=(10, 9), kernel=(5, 3), pads=(2, 2, 2, 2), dilations=(1, 2), group=3)
 fc_model("fully_connected_odd", k=37, n=11)
+quantize_model("quantize_edges")
