@@ -263,50 +263,52 @@ inline void dot_pairs_row(const int8_t* pairs, int32_t pair_bytes, const int16_t
   dot_pairs_wide<Pairs>(pairs, pair_bytes, values, depth, acc);
 }
 
-// Column `column` (0 or 1) of the interleaved pair: the receptive field of output pixel `pixel`
-// (flattened d, h, w) over the group's input channels, in weight order (channel, kd, kh, kw),
-// minus the input zero point; zero-filled to padded_depth.
+// The taps k in [0, kernel) of one window axis whose coordinate origin + k * dilation lies in
+// [0, size): [first, end).
+inline void taps_inside(int32_t origin, int32_t kernel, int32_t dilation, int32_t size, int32_t& first, int32_t& end) {
+  first = origin >= 0 ? 0 : (-origin + dilation - 1) / dilation;
+  end = origin >= size ? 0 : (size - origin + dilation - 1) / dilation;
+  end = end < kernel ? end : kernel;
+  first = first < end ? first : end;
+}
+
+// Column `column` (0 or 1) of the interleaved pair for an output pixel whose window reaches
+// into the padding: the receptive field over the group's input channels, in weight order
+// (channel, kd, kh, kw), minus the input zero point, padding taps 0; zero-filled to
+// padded_depth. Values are written in order through a pointer that skips the other column's
+// four after every four, and each window row is split once into its padding and input taps.
 template <class X>
 inline void build_column(const ConvParams& p, const X* MOTE_RESTRICT xg, int32_t x_zero, int32_t pixel, int16_t* MOTE_RESTRICT columns,
                          int32_t column) {
   const int32_t cin_g = p.in_channels / p.groups;
   const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
-  const int32_t k_plane = p.kernel[0] * p.kernel[1] * p.kernel[2];
-  const int32_t depth = cin_g * k_plane;
-  int32_t k = 0;
+  const int32_t depth = cin_g * p.kernel[0] * p.kernel[1] * p.kernel[2];
+  const int32_t ow = pixel % p.out_size[2], oh = (pixel / p.out_size[2]) % p.out_size[1], od = pixel / (p.out_size[2] * p.out_size[1]);
+  const int32_t id0 = od * p.stride[0] - p.pad_begin[0], ih0 = oh * p.stride[1] - p.pad_begin[1], iw0 = ow * p.stride[2] - p.pad_begin[2];
+  int32_t kd_first, kd_end, kh_first, kh_end, kw_first, kw_end;
+  taps_inside(id0, p.kernel[0], p.dilation[0], p.in_size[0], kd_first, kd_end);
+  taps_inside(ih0, p.kernel[1], p.dilation[1], p.in_size[1], kh_first, kh_end);
+  taps_inside(iw0, p.kernel[2], p.dilation[2], p.in_size[2], kw_first, kw_end);
+  int16_t* out = columns + column * 4;
+  int32_t lane = 0;
   auto put = [&](int32_t value) {
-    columns[column_index(k, column)] = static_cast<int16_t>(value);
-    ++k;
+    *out++ = static_cast<int16_t>(value);
+    if (++lane == 4) lane = 0, out += 4;
   };
-  if (k_plane == 1 && p.stride[0] == 1 && p.stride[1] == 1 && p.stride[2] == 1 && p.pad_begin[0] == 0 && p.pad_begin[1] == 0 &&
-      p.pad_begin[2] == 0) {  // 1x1: one value per channel
-    const X* at = xg + pixel;
-    for (int32_t c = 0; c < cin_g; ++c, at += in_plane) put(*at - x_zero);
-  } else {
-    const int32_t ow = pixel % p.out_size[2], oh = (pixel / p.out_size[2]) % p.out_size[1], od = pixel / (p.out_size[2] * p.out_size[1]);
-    const int32_t id0 = od * p.stride[0] - p.pad_begin[0], ih0 = oh * p.stride[1] - p.pad_begin[1], iw0 = ow * p.stride[2] - p.pad_begin[2];
-    const bool inside = id0 >= 0 && id0 + (p.kernel[0] - 1) * p.dilation[0] < p.in_size[0] && ih0 >= 0 &&
-                        ih0 + (p.kernel[1] - 1) * p.dilation[1] < p.in_size[1] && iw0 >= 0 &&
-                        iw0 + (p.kernel[2] - 1) * p.dilation[2] < p.in_size[2];
-    for (int32_t c = 0; c < cin_g; ++c)
-      for (int32_t kd = 0; kd < p.kernel[0]; ++kd) {
-        const int32_t id = id0 + kd * p.dilation[0];
-        for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
-          const int32_t ih = ih0 + kh * p.dilation[1];
-          const X* row = xg + c * in_plane + (id * p.in_size[1] + ih) * p.in_size[2] + iw0;
-          if (inside) {  // no tap of the window is padding
-            for (int32_t kw = 0; kw < p.kernel[2]; ++kw) put(row[kw * p.dilation[2]] - x_zero);
-            continue;
-          }
-          const bool row_inside = id >= 0 && id < p.in_size[0] && ih >= 0 && ih < p.in_size[1];
-          for (int32_t kw = 0; kw < p.kernel[2]; ++kw) {
-            const int32_t iw = iw0 + kw * p.dilation[2];
-            put(row_inside && iw >= 0 && iw < p.in_size[2] ? row[kw * p.dilation[2]] - x_zero : 0);
-          }
+  for (int32_t c = 0; c < cin_g; ++c)
+    for (int32_t kd = 0; kd < p.kernel[0]; ++kd)
+      for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
+        if (kd < kd_first || kd >= kd_end || kh < kh_first || kh >= kh_end) {
+          for (int32_t kw = 0; kw < p.kernel[2]; ++kw) put(0);
+          continue;
         }
+        const X* row = xg + c * in_plane + ((id0 + kd * p.dilation[0]) * p.in_size[1] + ih0 + kh * p.dilation[1]) * p.in_size[2] + iw0;
+        int32_t kw = 0;
+        for (; kw < kw_first; ++kw) put(0);
+        for (; kw < kw_end; ++kw) put(row[kw * p.dilation[2]] - x_zero);
+        for (; kw < p.kernel[2]; ++kw) put(0);
       }
-  }
-  while (k < padded_depth(depth)) put(0);
+  for (int32_t k = depth; k < padded_depth(depth); ++k) put(0);
 }
 
 // The column of an output pixel whose window lies inside the input (no padding tap): value k
