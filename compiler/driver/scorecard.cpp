@@ -110,11 +110,10 @@ double roc_auc(const std::vector<double>& scores, const std::vector<int64_t>& la
 }
 
 // Cycles per MAC, fitted to the MLPerf Tiny models on the emulated cores (docs/targets.md): the
-// integer kernels with DSP instructions on the Cortex-M4 (int8: kws 2.48, vww 2.78, ic 1.99;
-// int16 activations, --quantize int16x8: kws 2.42, ic 1.99), the plain C integer kernels on
-// the Cortex-M3 (kws 6.6, ic 6.4, int8 and int16 alike), float on the Cortex-M4 (kws 3.3, vww
-// 3.1, ic 4.6).
-constexpr double kIntegerDspCyclesPerMac = 2.5, kIntegerPlainCyclesPerMac = 6.6, kFloatCyclesPerMac = 4.2;
+// integer kernels with DSP instructions on the Cortex-M4 (int8: kws 2.24, vww 2.42, ic 1.84;
+// int16 activations, --quantize int16x8: kws 2.15, ic 1.89), the plain C integer kernels on
+// the Cortex-M3 (kws 6.3, ic 6.3), float on the Cortex-M4 (kws 3.3, vww 3.1, ic 4.6).
+constexpr double kIntegerDspCyclesPerMac = 2.2, kIntegerPlainCyclesPerMac = 6.3, kFloatCyclesPerMac = 4.2;
 
 int64_t modelled_cycles(const Graph& graph, const TargetDescription* target) {
   const bool dsp = target && target->has_feature("dsp");
