@@ -214,10 +214,10 @@ inline void dot_pairs_narrow(const int8_t* MOTE_RESTRICT pairs, int32_t pair_byt
     }
   } else {
     dot_pairs_groups<Pairs>(pairs, pair_bytes, depth, [&](int32_t k, int32_t& even, int32_t& odd) {
-    uint32_t v;
-    __builtin_memcpy(&v, values + k, 4);
-    even = __sxtab16(offset, static_cast<int32_t>(v));  // (v0, v2)
-    odd = sxtab16_odd(offset, v);                       // (v1, v3)
+      uint32_t v;
+      __builtin_memcpy(&v, values + k, 4);
+      even = __sxtab16(offset, static_cast<int32_t>(v));  // (v0, v2)
+      odd = sxtab16_odd(offset, v);                       // (v1, v3)
     }, acc);
   }
   // An exact bound lets GCC see that the scalar loop below only covers depth % 4 (with

@@ -10,13 +10,13 @@
 #include "mote/conv.h"
 #include "mote/elementwise.h"
 #include "mote/layout.h"
+#include "mote/math.h"
+#include "mote/pool.h"
+#include "mote/softmax.h"
 
 #if defined(__ARM_FEATURE_DSP)
 #include <arm_acle.h>  // the compiler's intrinsics, not a library
 #endif
-#include "mote/math.h"
-#include "mote/pool.h"
-#include "mote/softmax.h"
 
 namespace mote {
 
@@ -624,9 +624,7 @@ inline void qadd_lookup(const QAddParams& p, const int8_t* MOTE_RESTRICT a, cons
   const int32_t* const b_at = b_table + 128;
   const BroadcastParams& shape = q.broadcast;
   if (shape.rank == 1 && shape.a_strides[0] == 1 && shape.b_strides[0] == 1 && output.fast()) {  // same shapes: one flat loop
-    // Pointers, not indices, and the end in a local: fewer live values, so the requantization
-    // constants stay in registers.
-    for (const int8_t* const end = a + shape.count; a != end;) *y++ = output.fast_form(a_at[*a++] + b_at[*b++]);
+    for (int32_t i = 0; i < shape.count; ++i) y[i] = output.fast_form(a_at[a[i]] + b_at[b[i]]);
     return;
   }
   for_each_broadcast(shape, [&](int32_t o, int32_t ia, int32_t ib, int32_t) { y[o] = output(a_at[a[ia]] + b_at[b[ib]]); });
