@@ -10,6 +10,7 @@
 #include "compiler/ops/quantize.h"
 #include "passes/passes.h"
 #include "passes/rewrite.h"
+#include "passes/weight_rounding.h"
 
 namespace mote {
 namespace {
@@ -159,8 +160,9 @@ QdqValues insert_qdq(Graph& graph, Value* value, const Quantization& q) {
   return {integer, value};
 }
 
-// Constant float weights -> DequantizeLinear of symmetric int8 per slice along `axis`.
-void quantize_weights(Graph& graph, Node& node, size_t input, int axis) {
+// Constant float weights -> DequantizeLinear of symmetric int8 per slice along `axis`, rounded
+// by `rounding` (null: each to nearest).
+void quantize_weights(Graph& graph, Node& node, size_t input, int axis, const WeightRounding* rounding) {
   Value* w = node.inputs[input];
   const Shape& shape = w->shape;
   const int64_t channels = shape[axis], inner = shape.numel(axis + 1, shape.rank()), outer = shape.numel(0, axis);
@@ -184,13 +186,8 @@ void quantize_weights(Graph& graph, Node& node, size_t input, int axis) {
   for (float& s : scales)
     if (!(s > 0.0f)) s = 1.0f;
   Tensor quantized(DType::Int8, shape);
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t c = 0; c < channels; ++c)
-      for (int64_t i = 0; i < inner; ++i) {
-        const int64_t at = (o * channels + c) * inner + i;
-        quantized.data<int8_t>()[at] =
-            static_cast<int8_t>(std::clamp(std::nearbyint(values[at] / scales[static_cast<size_t>(c)]), -127.0f, 127.0f));
-      }
+  const std::vector<int8_t> rounded = rounding ? rounding->round(*w->constant, axis, scales) : round_to_nearest(*w->constant, axis, scales);
+  std::copy(rounded.begin(), rounded.end(), quantized.data<int8_t>());
   Value* integer = graph.add_constant(w->name + "_q", std::make_shared<const Tensor>(std::move(quantized)));
   Value* scale = graph.add_constant(w->name + "_scale", std::make_shared<const Tensor>(Tensor::from_values<float>(Shape{channels}, scales)));
   Value* zero = graph.add_constant(w->name + "_zero_point", std::make_shared<const Tensor>(Tensor(DType::Int8, Shape{channels})));
@@ -243,6 +240,16 @@ QuantizeReport quantize_post_training(Graph& graph, const std::vector<std::vecto
   // Calibration: ranges, then (for the clipping observers) histograms of magnitudes.
   std::unordered_map<const Value*, Observed> observed;
   for (Value* v : targets) observed[v];
+  // Weight rounding measures the weighted nodes' inputs in the same calibration run.
+  std::map<const Node*, WeightRounding> rounding;
+  std::unordered_map<const Value*, std::vector<WeightRounding*>> rounding_inputs;
+  if (options.weight_rounding == QuantizeOptions::WeightRounding::Gptq)
+    for (const auto& node : graph.nodes()) {
+      size_t input;
+      int axis;
+      if (options.keep_float.count(node->name) || !weight_axis(*node, input, axis) || !WeightRounding::applies(*node)) continue;
+      rounding_inputs[node->inputs[0]].push_back(&rounding.emplace(node.get(), *node).first->second);
+    }
   const int rounds = options.observer != QuantizeOptions::Observer::MinMax ? 3 : 2;  // ranges, [histograms], report
   const int steps = rounds * static_cast<int>(samples.size());
   int step = 0;
@@ -252,6 +259,8 @@ QuantizeReport quantize_post_training(Graph& graph, const std::vector<std::vecto
   for (const auto& sample : samples) {
     progressed();
     evaluate_graph(graph, sample, [&](const Value& v, const Tensor& t) {
+      if (auto readers = rounding_inputs.find(&v); readers != rounding_inputs.end())
+        for (WeightRounding* r : readers->second) r->observe(t);
       auto it = observed.find(&v);
       if (it == observed.end()) return;
       for (int64_t i = 0; i < t.numel(); ++i) {
@@ -317,7 +326,8 @@ QuantizeReport quantize_post_training(Graph& graph, const std::vector<std::vecto
     size_t input;
     int axis;
     if (options.keep_float.count(node->name) || !weight_axis(*node, input, axis)) continue;
-    quantize_weights(graph, *node, input, axis);
+    const auto r = rounding.find(node);
+    quantize_weights(graph, *node, input, axis, r == rounding.end() ? nullptr : &r->second);
     ++report.quantized_weights;
   }
   graph.remove_unused_values();

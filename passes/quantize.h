@@ -26,6 +26,10 @@ struct QuantizeOptions {
   enum class Observer { MinMax, Percentile, Entropy };
   Observer observer = Observer::MinMax;
   double percentile = 99.99;        // Percentile: the share of values the range keeps
+  // Gptq: weights rounded to keep each layer's output on the calibration inputs closest to
+  // float (passes/weight_rounding.h). Nearest: each weight to its nearest step.
+  enum class WeightRounding { Gptq, Nearest };
+  WeightRounding weight_rounding = WeightRounding::Gptq;
   std::set<std::string> keep_float;  // node names whose outputs stay float
   // Called after each evaluated sample with (step, steps) over the whole calibration (ranges,
   // histograms, error report), for a progress display; may be empty.

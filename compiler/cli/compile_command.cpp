@@ -41,6 +41,7 @@ struct CompileArgs {
   std::string calibration;
   std::string observer = "minmax";
   double percentile = 99.99;
+  std::string weight_rounding = "gptq";
   std::vector<std::string> keep_float;
   bool no_equalize = false;
 };
@@ -86,6 +87,8 @@ CompileOptions make_options(const CompileArgs& args) {
                                 : args.observer == "entropy"  ? QuantizeOptions::Observer::Entropy
                                                               : QuantizeOptions::Observer::MinMax;
     options.quantize.percentile = args.percentile;
+    options.quantize.weight_rounding =
+        args.weight_rounding == "nearest" ? QuantizeOptions::WeightRounding::Nearest : QuantizeOptions::WeightRounding::Gptq;
     options.quantize.keep_float.insert(args.keep_float.begin(), args.keep_float.end());
     options.quantize.equalize_channels = !args.no_equalize;
     if (!args.quiet && isatty(STDERR_FILENO))  // a progress line only where someone watches it
@@ -190,6 +193,10 @@ Command add_compile_command(CLI::App& app) {
                       "minmax (default), percentile or entropy (least KL divergence): how activation ranges are chosen")
       ->check(CLI::IsMember({"minmax", "percentile", "entropy"}));
   compile->add_option("--percentile", args->percentile, "PERCENT: the share of values the percentile observer keeps (99.99)");
+  compile->add_option("--weight-rounding", args->weight_rounding,
+                      "gptq (default: each layer's output on the calibration data kept closest to float) or nearest (each weight to its "
+                      "nearest step)")
+      ->check(CLI::IsMember({"gptq", "nearest"}));
   compile->add_option("--keep-float", args->keep_float, "NODE,...: nodes whose outputs stay float")->delimiter(',');
   compile->add_flag("--no-equalize", args->no_equalize,
                     "quantize without equalizing channel ranges across layer pairs first (equalize_channel_ranges)");

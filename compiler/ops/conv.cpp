@@ -162,11 +162,41 @@ bool channel_weights(const Node& node, ChannelWeights& weights) {
   return true;
 }
 
+// One patch per output pixel and group: the group's input channels under the window, in the
+// weights' [C / group, kernel...] order.
+bool weight_inputs(const Node& node, WeightInputs& inputs) {
+  Shape out;
+  ConvParams p;
+  if (!plan_convolution(node.attrs_as<ConvAttrs>(), node.inputs[0]->shape, node.inputs[1]->shape, out, p).empty()) return false;
+  const int64_t group_channels = p.in_channels / p.groups, taps = int64_t{p.kernel[0]} * p.kernel[1] * p.kernel[2];
+  inputs.positions = int64_t{p.batch} * p.out_size[0] * p.out_size[1] * p.out_size[2];
+  inputs.groups = p.groups;
+  inputs.size = group_channels * taps;
+  inputs.gather = [p, group_channels](const float* input, int64_t position, int64_t group, double* patch) {
+    int64_t rest = position;
+    int32_t o[3];
+    for (int a = 2; a >= 0; --a) o[a] = static_cast<int32_t>(rest % p.out_size[a]), rest /= p.out_size[a];
+    const int64_t plane = int64_t{p.in_size[0]} * p.in_size[1] * p.in_size[2];
+    const float* channel = input + (rest * p.in_channels + group * group_channels) * plane;
+    for (int64_t c = 0; c < group_channels; ++c, channel += plane)
+      for (int32_t kd = 0; kd < p.kernel[0]; ++kd)
+        for (int32_t kh = 0; kh < p.kernel[1]; ++kh)
+          for (int32_t kw = 0; kw < p.kernel[2]; ++kw) {
+            const int32_t at[3] = {o[0] * p.stride[0] - p.pad_begin[0] + kd * p.dilation[0], o[1] * p.stride[1] - p.pad_begin[1] + kh * p.dilation[1],
+                                   o[2] * p.stride[2] - p.pad_begin[2] + kw * p.dilation[2]};
+            bool inside = true;
+            for (int a = 0; a < 3; ++a) inside = inside && at[a] >= 0 && at[a] < p.in_size[a];
+            *patch++ = inside ? channel[(int64_t{at[0]} * p.in_size[1] + at[1]) * p.in_size[2] + at[2]] : 0.0;
+          }
+  };
+  return true;
+}
+
 }  // namespace
 
 extern const OpDef kConv = {"", "Conv", make_attrs<ConvAttrs>, infer, lower, {false, false, false, true}, nullptr,
                             nullptr, absorb_channel_affine, nullptr, absorb_input_padding, nullptr, nullptr,
                             quantized_form, [](const Node& node) { return convolution_macs(node, 1); }, nullptr, nullptr,
-                            channel_weights};
+                            channel_weights, weight_inputs};
 
 }  // namespace mote::ops

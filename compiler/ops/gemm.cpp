@@ -137,10 +137,18 @@ bool channel_weights(const Node& node, ChannelWeights& weights) {
   return true;
 }
 
+// One patch per row of A: its K values.
+bool weight_inputs(const Node& node, WeightInputs& inputs) {
+  if (node.attrs_as<GemmAttrs>().trans_a) return false;
+  const Shape& a = node.inputs[0]->shape;
+  inputs = rows_meet_weights(a[0], a[1]);
+  return true;
+}
+
 }  // namespace
 
 extern const OpDef kGemm = {"", "Gemm", make_attrs<GemmAttrs>, infer, lower, {false, false, false, true}, nullptr, nullptr,
                             absorb_channel_affine, nullptr, nullptr, nullptr, nullptr, quantized_form, gemm_macs, nullptr,
-                            absorb_input_permutation, channel_weights};
+                            absorb_input_permutation, channel_weights, weight_inputs};
 
 }  // namespace mote::ops

@@ -92,10 +92,19 @@ bool channel_weights(const Node& node, ChannelWeights& weights) {
   return true;
 }
 
+// One patch per row of A (its last axis).
+bool weight_inputs(const Node& node, WeightInputs& inputs) {
+  ChannelWeights layout;
+  if (!channel_weights(node, layout)) return false;
+  const Shape& a = node.inputs[0]->shape;
+  inputs = rows_meet_weights(a.numel() / a[a.rank() - 1], a[a.rank() - 1]);
+  return true;
+}
+
 }  // namespace
 
 extern const OpDef kMatMul = {"",      "MatMul", make_attrs<NoAttrs>, infer, lower, {}, nullptr, nullptr,
                               nullptr, nullptr,  nullptr,             nullptr, as_plain_gemm, nullptr, matmul_macs, nullptr,
-                              nullptr, channel_weights};
+                              nullptr, channel_weights, weight_inputs};
 
 }  // namespace mote::ops

@@ -185,6 +185,14 @@ void LowerContext::unsupported(const std::string& message) const {
 
 namespace mote {
 
+WeightInputs rows_meet_weights(int64_t rows, int64_t size) {
+  WeightInputs inputs;
+  inputs.positions = rows;
+  inputs.size = size;
+  inputs.gather = [size](const float* input, int64_t row, int64_t, double* patch) { std::copy(input + row * size, input + (row + 1) * size, patch); };
+  return inputs;
+}
+
 mote::Activation activation_params(const Node& node) {
   if (!node.activation) return {kActivationNone, 0.0f, 0.0f};
   using Kind = FusedActivation::Kind;

@@ -61,6 +61,18 @@ struct ChannelWeights {
   int data_axis = 1;    // the channel axis of input 0 and of the output
 };
 
+// The inputs that meet an op's channel weights, one patch per output position and group: what
+// weight rounding (passes/weight_rounding.h) measures on the calibration data.
+struct WeightInputs {
+  int64_t positions = 0;  // output positions, batch included
+  int64_t groups = 1;
+  int64_t size = 0;  // values per patch: as many as one output channel's weights
+  // Writes the `size` values of `input` (input 0, float32) that output position `position` of
+  // `group` multiplies with one output channel's weights, in the weights' order along their
+  // non-output axes (zero where the window covers padding).
+  std::function<void(const float* input, int64_t position, int64_t group, double* patch)> gather;
+};
+
 struct OpDef {
   const char* domain;  // "" for the default ONNX domain
   const char* name;
@@ -109,7 +121,14 @@ struct OpDef {
   // MatMul): where the weights are; false when this node has no such weights input (Gemm
   // with transA, MatMul of more than two dimensions). The weights may still be computed.
   bool (*channel_weights)(const Node&, ChannelWeights&) = nullptr;
+  // For ops with channel_weights: how their input patches meet the weights; false when this
+  // node cannot say (the weights keep round-to-nearest).
+  bool (*weight_inputs)(const Node&, WeightInputs&) = nullptr;
 };
+
+// WeightInputs of a matrix product whose input 0 is `rows` rows of `size` values, each row one
+// patch (Gemm, MatMul).
+WeightInputs rows_meet_weights(int64_t rows, int64_t size);
 
 // The runtime-min form of a node's fused activation (kind none when it has none).
 mote::Activation activation_params(const Node& node);
