@@ -25,6 +25,10 @@ struct PassOptions {
   bool in_place = true;
   int64_t planner_search_budget = 20000;
   int64_t max_ram_bytes = 0;
+  // Kernels with faster forms that need more scratch (qconv_s8's pixel blocks) get them when
+  // there is a RAM budget and the arena then stays within it; otherwise, or with this set, only
+  // as far as the smallest arena leaves room.
+  bool smallest_arena = false;
   // Graph inputs and outputs live in the arena too (the caller writes inputs there and reads
   // outputs from there); they can then share bytes with intermediates, as in TFLite Micro.
   bool io_in_arena = false;

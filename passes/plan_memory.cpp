@@ -92,6 +92,38 @@ Plan make_plan(Graph& graph, AliasGroups aliases_found, const std::unordered_map
   return plan;
 }
 
+// Gives every call with scratch variants its first (smallest) or last (fastest) one.
+void use_scratch_variants(Graph& graph, bool fastest) {
+  for (const auto& node : graph.nodes())
+    for (KernelCall& call : node->kernels)
+      if (!call.scratch_variants.empty()) call.use(fastest ? call.scratch_variants.back() : call.scratch_variants.front());
+}
+
+// Calls with faster forms that need more scratch (KernelCall::scratch_variants) take the largest
+// whose scratch fits in the widest gap the plan leaves at their step, below the arena's
+// aligned top: they get faster and the arena stays as planned.
+int grow_scratch(Plan& plan, int64_t alignment) {
+  const int64_t limit = (plan.placement.arena_bytes + alignment - 1) / alignment * alignment;
+  int grown = 0;
+  for (size_t b = 0; b < plan.buffers.size(); ++b) {
+    KernelCall* call = plan.buffer_scratch[b].first;
+    if (!call || call->scratch_variants.size() < 2) continue;
+    MOTE_CHECK(call->scratch_bytes.size() == 1, "scratch variants of '" + call->function + "' need one scratch buffer");
+    const memory::Gap gap = memory::widest_gap(plan.buffers, plan.placement, b, limit);
+    for (size_t v = call->scratch_variants.size(); v-- > 1;) {
+      const int64_t bytes = call->scratch_variants[v].scratch_bytes[0];
+      if (bytes > gap.size) continue;
+      call->use(call->scratch_variants[v]);
+      plan.buffers[b].size = bytes;
+      plan.placement.offsets[b] = gap.offset;
+      plan.placement.arena_bytes = std::max(plan.placement.arena_bytes, gap.offset + bytes);
+      ++grown;
+      break;
+    }
+  }
+  return grown;
+}
+
 }  // namespace
 
 void plan_memory(Graph& graph, PassContext& context) {
@@ -113,6 +145,7 @@ void plan_memory(Graph& graph, PassContext& context) {
   // alias exactly like an earlier one) and the smallest arena kept; ties go to the first,
   // which shares the most and so copies the least.
   const auto lifetimes = value_lifetimes(graph);
+  use_scratch_variants(graph, false);
   std::optional<Plan> plan;
   for (bool views : {true, false})
     for (bool concat : {true, false})
@@ -125,6 +158,24 @@ void plan_memory(Graph& graph, PassContext& context) {
         Plan candidate = make_plan(graph, std::move(aliases), lifetimes, options);
         if (!plan || candidate.placement.arena_bytes < plan->placement.arena_bytes) plan = std::move(candidate);
       }
+  // Faster kernel forms: all of them when there is a RAM budget and that arena fits it (RAM the
+  // user has is spent on speed), else those the smallest arena has room for.
+  int64_t io_bytes = 0;
+  if (!options.io_in_arena) {
+    for (const Value* v : graph.inputs) io_bytes += v->byte_size();
+    for (const Value* v : graph.outputs)
+      if (!v->is_constant()) io_bytes += v->byte_size();
+  }
+  const int64_t smallest_arena = plan->placement.arena_bytes;
+  bool fastest = false;
+  if (!options.smallest_arena && options.max_ram_bytes > 0) {
+    use_scratch_variants(graph, true);
+    Plan fast = make_plan(graph, plan->aliases, lifetimes, options);
+    fastest = fast.placement.arena_bytes > smallest_arena && fast.placement.arena_bytes + io_bytes <= options.max_ram_bytes;
+    if (fastest) plan = std::move(fast);
+    else use_scratch_variants(graph, false);
+  }
+  const int grown = fastest ? 0 : grow_scratch(*plan, alignment);
   const AliasGroups& aliases = plan->aliases;
   const std::vector<Group>& groups = plan->groups;
   const std::vector<memory::Buffer>& buffers = plan->buffers;
@@ -190,15 +241,14 @@ void plan_memory(Graph& graph, PassContext& context) {
   summary.elided_copies = elided;
   summary.bound_schedule = memory::liveness_lower_bound(unaliased_buffers(graph, alignment, options.io_in_arena));
   if (summary.bound_file_order == 0) summary.bound_file_order = summary.bound_schedule;
-  summary.io_bytes = 0;  // the caller's input and output buffers, when they are not in the arena
-  if (!options.io_in_arena) {
-    for (const Value* v : graph.inputs) summary.io_bytes += v->byte_size();
-    for (const Value* v : graph.outputs)
-      if (!v->is_constant()) summary.io_bytes += v->byte_size();
-  }
+  summary.io_bytes = io_bytes;  // the caller's input and output buffers, when they are not in the arena
+  summary.smallest_arena_bytes = (smallest_arena + alignment - 1) / alignment * alignment;
   context.notes.push_back("plan_memory: arena " + std::to_string(graph.arena_bytes) + " bytes (" + placement.algorithm + "), " +
                           std::to_string(buffers.size()) + " buffers, " + std::to_string(aliased) + " values aliased, " +
-                          std::to_string(elided) + " copies elided; liveness bound " + std::to_string(summary.bound_schedule));
+                          std::to_string(elided) + " copies elided, " +
+                          (fastest ? "the fastest kernel scratch (smallest arena " + std::to_string(summary.smallest_arena_bytes) + ")"
+                                   : std::to_string(grown) + " scratch buffers grown into free room") +
+                          "; liveness bound " + std::to_string(summary.bound_schedule));
 
   if (options.max_ram_bytes > 0 && graph.arena_bytes + summary.io_bytes > options.max_ram_bytes)
     throw UserError(ErrorKind::Budget, "the model needs " + std::to_string(graph.arena_bytes) + " bytes of arena + " +

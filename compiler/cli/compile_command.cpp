@@ -31,6 +31,7 @@ struct CompileArgs {
   bool memory_table = false;
   bool no_alias = false;
   bool no_in_place = false;
+  bool smallest_arena = false;
   bool io_in_arena = false;
   std::string io = "float";
   std::string target;
@@ -70,6 +71,7 @@ CompileOptions make_options(const CompileArgs& args) {
   if (!args.target.empty()) options.target = find_target(args.target);
   options.passes.alias_views = !args.no_alias;
   options.passes.in_place = !args.no_in_place;
+  options.passes.smallest_arena = args.smallest_arena;
   options.passes.io_in_arena = args.io_in_arena;
   options.passes.quantized_io_bits = args.io == "int8" ? 8 : args.io == "int16" ? 16 : 0;
   bind_input_options(options.import, args.input_shapes, args.const_inputs);
@@ -112,7 +114,11 @@ void print_summary(const CompileArgs& args, const CompileOptions& options, const
   std::cout << args.name << ": " << result.nodes_imported << " nodes imported, " << result.graph->nodes().size()
             << " after optimisation, " << kernels << " kernel calls (" << m.elided_copies << " copies elided)\n"
             << "  arena   " << result.code.arena_bytes << " bytes (" << m.planner << "; " << m.aliased_values
-            << " tensors share memory)\n"
+            << " tensors share memory"
+            << (m.smallest_arena_bytes < m.arena_bytes
+                    ? "; " + std::to_string(m.smallest_arena_bytes) + " with --smallest-arena: faster convolutions within the RAM budget"
+                    : std::string())
+            << ")\n"
             << "  bound   " << m.bound_schedule << " bytes live at the peak of the schedule, " << m.bound_file_order
             << " in file order, without sharing; arena/bound " << ratio(result.code.arena_bytes, m.bound_schedule) << "\n"
             << "  I/O     " << (options.passes.io_in_arena ? std::string("in the arena") : std::to_string(m.io_bytes) + " bytes of input and output buffers (the caller's)")
@@ -181,6 +187,9 @@ Command add_compile_command(CLI::App& app) {
       ->check(CLI::IsMember({"float", "int8", "int16"}));
   compile->add_flag("--no-alias", args->no_alias, "give views, slices and concat inputs their own memory (for comparison)");
   compile->add_flag("--no-in-place", args->no_in_place, "never let an op overwrite its input (for comparison)");
+  compile->add_flag("--smallest-arena", args->smallest_arena,
+                    "kernels take only the scratch the smallest arena leaves free (by default, with a RAM budget from --max-ram or "
+                    "--target, their faster forms take more when the arena then stays within it)");
   compile->add_flag("--memory-table", args->memory_table, "print every arena tensor with its offset, size and lifetime");
   compile->add_option("--report", args->report, "FILE: write the compile report (sizes, MACs, memory plan, tensors) as JSON");
   compile->add_option("--html", args->html,

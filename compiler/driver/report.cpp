@@ -103,7 +103,8 @@ std::string compile_report_json(const CompileOptions& options, const CompileResu
   s << "  \"nodes_imported\": " << result.nodes_imported << ",\n  \"nodes\": " << g.nodes().size() << ",\n";
   s << "  \"kernel_calls\": " << totals.kernel_calls << ",\n  \"macs\": " << totals.macs << ",\n  \"weights_bytes\": " << result.code.weights_bytes
     << ",\n";
-  s << "  \"memory\": {\n    \"arena_bytes\": " << m.arena_bytes << ",\n    \"io_bytes\": " << m.io_bytes
+  s << "  \"memory\": {\n    \"arena_bytes\": " << m.arena_bytes << ",\n    \"smallest_arena_bytes\": " << m.smallest_arena_bytes
+    << ",\n    \"io_bytes\": " << m.io_bytes
     << ",\n    \"ram_bytes\": " << m.arena_bytes + m.io_bytes << ",\n    \"bound_schedule\": " << m.bound_schedule
     << ",\n    \"bound_file_order\": " << m.bound_file_order << ",\n    \"planner\": " << json_quoted(m.planner)
     << ",\n    \"aliased_values\": " << m.aliased_values << ",\n    \"elided_copies\": " << m.elided_copies << "\n  },\n";

@@ -52,6 +52,9 @@ struct Storage {
 // What the memory planner concluded, for reports and budgets.
 struct MemorySummary {
   int64_t arena_bytes = 0;
+  // The arena with every kernel at its smallest scratch (--smallest-arena): below arena_bytes
+  // when faster kernel forms took more.
+  int64_t smallest_arena_bytes = 0;
   int64_t io_bytes = 0;            // graph input and output buffers the caller provides
   int64_t bound_schedule = 0;      // liveness lower bound of the chosen order, without aliasing
   int64_t bound_file_order = 0;    // the same for the model's own node order

@@ -61,6 +61,13 @@ struct BlockCopy {
   int64_t count = 0;
 };
 
+// The same kernel bound for another scratch size, e.g. a faster form that needs more.
+struct ScratchVariant {
+  std::vector<ParamField> params;
+  std::vector<int64_t> scratch_bytes;
+  std::function<void(void* const* pointers)> invoke;
+};
+
 struct KernelCall {
   std::string header;       // runtime-min header declaring the kernel, e.g. "mote/conv.h"
   std::string function;     // e.g. "mote::conv<float>"
@@ -84,6 +91,14 @@ struct KernelCall {
   // Host invocation: pointers in the order of `args` (an InputList arg points at an array of
   // pointers). Set by bind_kernel.
   std::function<void(void* const* pointers)> invoke;
+  // Forms of this call that trade arena for speed, scratch ascending (empty: it has one form).
+  // plan_memory gives the call the largest one that leaves the arena as small as the first.
+  std::vector<ScratchVariant> scratch_variants;
+  void use(const ScratchVariant& variant) {
+    params = variant.params;
+    scratch_bytes = variant.scratch_bytes;
+    invoke = variant.invoke;
+  }
 };
 
 // "{/*count*/ 10, /*dims*/ {1, 2}}": an aggregate initializer for a params struct (trailing

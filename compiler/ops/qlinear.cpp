@@ -2,6 +2,7 @@
 // MatMulInteger (int32 results), QLinearConv and QLinearMatMul (requantized results). With
 // constant scales the requantization is integer-only (multiplier and shift per channel,
 // computed here); scales known only at run time are applied in float, as ONNX Runtime does.
+#include <algorithm>
 #include <cmath>
 
 #include "compiler/ops/conv.h"
@@ -196,10 +197,23 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
           }
           args.push_back(KernelArg::scratch(0));
           const std::string io = "<" + cpp_type<X>() + ", " + cpp_type<Y>() + ">";
-          KernelCall call = depthwise ? bind_kernel("mote/qconv_s8.h", "mote::qdepthwise_conv_s8" + io, "mote::QConvParams", q,
-                                                    &mote::qdepthwise_conv_s8<X, Y>, args)
-                                      : bind_kernel("mote/qconv_s8.h", "mote::qconv_s8" + io, "mote::QConvParams", q, &mote::qconv_s8<X, Y>, args);
-          call.scratch_bytes = {depthwise ? mote::qdepthwise_conv_s8_scratch_bytes(q.conv) : mote::qconv_s8_scratch_bytes(q.conv)};
+          KernelCall call;
+          if (depthwise) {
+            call = bind_kernel("mote/qconv_s8.h", "mote::qdepthwise_conv_s8" + io, "mote::QConvParams", q, &mote::qdepthwise_conv_s8<X, Y>, args);
+            call.scratch_bytes = {mote::qdepthwise_conv_s8_scratch_bytes(q.conv)};
+          } else {
+            // Blocks of 1, 2, 4, ... pixel pairs: plan_memory keeps the largest the arena has room for.
+            const int32_t most = mote::qconv_s8_max_block_pairs(q.conv);
+            for (int32_t pairs = 1;; pairs = std::min(2 * pairs, most)) {
+              QConvParams sized = q;
+              sized.block_pairs = pairs;
+              KernelCall bound = bind_kernel("mote/qconv_s8.h", "mote::qconv_s8" + io, "mote::QConvParams", sized, &mote::qconv_s8<X, Y>, args);
+              if (pairs == 1) call = bound;
+              call.scratch_variants.push_back({bound.params, {mote::qconv_s8_scratch_bytes(q.conv, pairs)}, bound.invoke});
+              if (pairs == most) break;
+            }
+            call.use(call.scratch_variants.front());
+          }
           if (form != InPlaceConv::None) call.in_place = {{kQx, 0}};
           return call;
         }

@@ -149,4 +149,22 @@ Placement plan_best(const std::vector<Buffer>& buffers, int64_t search_budget) {
   return best;
 }
 
+Gap widest_gap(const std::vector<Buffer>& buffers, const Placement& placement, size_t index, int64_t limit) {
+  const Buffer& buffer = buffers[index];
+  std::vector<std::pair<int64_t, int64_t>> busy;
+  for (size_t other = 0; other < buffers.size(); ++other)
+    if (other != index && buffers[other].size > 0 && lifetimes_overlap(buffer, buffers[other]))
+      busy.emplace_back(placement.offsets[other], placement.offsets[other] + buffers[other].size);
+  busy.emplace_back(limit, limit);
+  std::sort(busy.begin(), busy.end());
+  Gap widest;
+  int64_t cursor = 0;
+  for (const auto& [begin, end] : busy) {
+    const int64_t start = align_up(cursor, buffer.alignment);
+    if (begin - start > widest.size) widest = {start, begin - start};
+    cursor = std::max(cursor, end);
+  }
+  return widest;
+}
+
 }  // namespace mote::memory

@@ -50,6 +50,15 @@ Placement plan_search(const std::vector<Buffer>& buffers, const Placement& start
 // Runs all of the above and keeps the smallest arena.
 Placement plan_best(const std::vector<Buffer>& buffers, int64_t search_budget);
 
+// The widest free range that buffer `index` could move to in `placement` without overlapping a
+// buffer live at the same time, within [0, limit): its aligned start and its size (0 when
+// there is none). Lets a buffer grow into room the plan left free (kernel scratch).
+struct Gap {
+  int64_t offset = 0;
+  int64_t size = 0;
+};
+Gap widest_gap(const std::vector<Buffer>& buffers, const Placement& placement, size_t index, int64_t limit);
+
 // Largest total size of buffers live at one step: no placement can use less.
 int64_t liveness_lower_bound(const std::vector<Buffer>& buffers);
 

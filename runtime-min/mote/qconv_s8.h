@@ -394,26 +394,24 @@ inline int32_t qconv_s8_tap_offset_count(const ConvParams& p) {
   return s8::padded_depth(p.in_channels / p.groups * p.kernel[0] * p.kernel[1] * p.kernel[2]);
 }
 
-namespace s8 {
-// Pixel pairs whose columns qconv_s8 builds before it runs the weights over them, so that each
-// output channel's requantization constants are worked out once per block instead of once per
-// pair (they cost as much as an 8-deep dot product): as many as fit in 2 KiB or a quarter of
-// the layer's input and output values, whichever is less (the scratch adds to the arena when
-// the layer is at its peak); at least one, at most 32.
-inline int32_t conv_pixel_pairs(const ConvParams& p) {
-  const int32_t pair_bytes = 2 * padded_depth(p.in_channels / p.groups * p.kernel[0] * p.kernel[1] * p.kernel[2]) * 2;
-  const int64_t values = static_cast<int64_t>(p.batch) * (static_cast<int64_t>(p.in_channels) * p.in_size[0] * p.in_size[1] * p.in_size[2] +
-                                                          static_cast<int64_t>(p.out_channels) * p.out_size[0] * p.out_size[1] * p.out_size[2]);
-  const int64_t budget = values / 4 < 2048 ? values / 4 : 2048;
-  const int64_t pairs = budget / pair_bytes;
-  return pairs < 1 ? 1 : (pairs > 32 ? 32 : static_cast<int32_t>(pairs));
+// The most pixel pairs qconv_s8 may build columns for before it runs the weights over them
+// (QConvParams::block_pairs). Blocks let each output channel's requantization constants be
+// worked out once per block instead of once per pair (they cost as much as an 8-deep dot
+// product); beyond 2 KiB of columns or 32 pairs they gain nothing measurable, nor beyond the
+// output plane's pairs. At least one.
+inline int32_t qconv_s8_max_block_pairs(const ConvParams& p) {
+  const int32_t pair_bytes = 2 * s8::padded_depth(p.in_channels / p.groups * p.kernel[0] * p.kernel[1] * p.kernel[2]) * 2;
+  const int32_t plane_pairs = (p.out_size[0] * p.out_size[1] * p.out_size[2] + 1) / 2;
+  int32_t pairs = 2048 / pair_bytes;
+  if (pairs > 32) pairs = 32;
+  if (pairs > plane_pairs) pairs = plane_pairs;
+  return pairs < 1 ? 1 : pairs;
 }
-}  // namespace s8
 
-// Scratch bytes qconv_s8 needs: the interleaved column pairs of a block of pixels, and the
-// int32 sums of two output channels over the block.
-inline int64_t qconv_s8_scratch_bytes(const ConvParams& p) {
-  const int64_t pairs = s8::conv_pixel_pairs(p);
+// Scratch bytes qconv_s8 needs for blocks of `pairs` pixel pairs: their interleaved columns, and
+// the int32 sums of two output channels over a block. The compiler picks the largest block the
+// arena has room for (plan_memory).
+inline int64_t qconv_s8_scratch_bytes(const ConvParams& p, int32_t pairs) {
   return pairs * 2 * static_cast<int64_t>(s8::padded_depth(p.in_channels / p.groups * p.kernel[0] * p.kernel[1] * p.kernel[2])) *
              static_cast<int64_t>(sizeof(int16_t)) +
          pairs * 4 * static_cast<int64_t>(sizeof(int32_t));
@@ -422,7 +420,7 @@ inline int64_t qconv_s8_scratch_bytes(const ConvParams& p) {
 // QLinearConv with int8 weights whose zero points are all 0 (X, Y: int8, or int16 with zero
 // points of 0); `w` holds the weight rows packed as s8::PackedRows says (reordered) and
 // `tap_offsets` the window's taps (qconv_s8_tap_offsets; null for 1x1 windows). Pixels are
-// processed in blocks of pairs (s8::conv_pixel_pairs), each block read before any of its outputs
+// processed in blocks of q.block_pairs pairs (at least one), each block read before any of its outputs
 // is written, so a 1x1 convolution with stride 1 and no padding may run in place (y == x).
 template <class X, class Y>
 void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
@@ -436,7 +434,7 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
   const int32_t out_plane = p.out_size[0] * p.out_size[1] * p.out_size[2];
   const int32_t depth = cin_g * p.kernel[0] * p.kernel[1] * p.kernel[2];
   const int32_t groups_of_four = s8::padded_depth(depth) / 4, pair_bytes = s8::PackedRows::pair_bytes(depth);
-  const int32_t block_pairs = s8::conv_pixel_pairs(p), column_pair_values = 2 * s8::padded_depth(depth);
+  const int32_t block_pairs = q.block_pairs > 1 ? q.block_pairs : 1, column_pair_values = 2 * s8::padded_depth(depth);
   // After the columns: two rows (output channels) of 2 * block_pairs int32 sums.
   int32_t* const sums = reinterpret_cast<int32_t*>(columns + block_pairs * column_pair_values);
   const int32_t sums_row = 2 * block_pairs;

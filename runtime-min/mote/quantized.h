@@ -297,6 +297,7 @@ struct QConvParams {
   int32_t weight_zero_count;  // 0 (none), 1, or out_channels
   int32_t requant_count;      // scales / multipliers: 1 or out_channels
   int32_t act_min, act_max;   // output clamp in output units (type range, or a fused activation)
+  int32_t block_pairs;        // qconv_s8: pixel pairs per block, as its scratch was sized (qconv_s8_scratch_bytes)
   template <class F>
   void each(F& f) const {
     f("conv", conv);
@@ -304,6 +305,7 @@ struct QConvParams {
     f("requant_count", requant_count);
     f("act_min", act_min);
     f("act_max", act_max);
+    f("block_pairs", block_pairs);
   }
 };
 

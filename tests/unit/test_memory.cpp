@@ -2,6 +2,8 @@
 // the order the scheduler picks, and the RAM budget. Numbers are hand-computed from the shapes.
 #include <catch2/catch.hpp>
 
+#include "compiler/driver/compile.h"
+#include "compiler/eval/evaluator.h"
 #include "compiler/ir/errors.h"
 #include "passes/pipeline.h"
 #include "tests/unit/model_builder.h"
@@ -145,4 +147,54 @@ TEST_CASE("a RAM budget that is too small fails with the tensor table") {
   }
   context.options.max_ram_bytes = 512 + 512;
   CHECK_NOTHROW(planned(m, context));
+}
+
+namespace {
+
+// QConvParams::block_pairs of every qconv_s8 call, in node order.
+std::vector<std::string> conv_block_pairs(const Graph& g) {
+  std::vector<std::string> pairs;
+  for (const auto& node : g.nodes())
+    for (const KernelCall& call : node->kernels)
+      if (call.function.rfind("mote::qconv_s8<", 0) == 0)
+        for (const ParamField& field : call.params)
+          if (field.name == "block_pairs") pairs.push_back(field.values.at(0));
+  return pairs;
+}
+
+}  // namespace
+
+TEST_CASE("convolution scratch: without a RAM budget the smallest arena, blocks grown into its free room; with one, the fastest blocks that fit") {
+  CompileOptions options;
+  options.model = std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/kws_int8_qdq/model.onnx";
+  const CompileResult small = compile_model(options);
+  const MemorySummary& s = small.graph->memory;
+  CHECK(s.smallest_arena_bytes == s.arena_bytes);
+  // kws's five qconv_s8 layers: its 10x4 first layer (40 deep: 160 bytes of columns per pair)
+  // and four 1x1 layers (64 deep: 256 bytes per pair). Smallest arena: the first layer is at
+  // the peak; the 1x1 layers run in place and find room for two pairs (2 x (256 + 16) bytes of
+  // columns and sums) beside their 8,000-byte tensor.
+  const std::vector<std::string> grown = conv_block_pairs(*small.graph);
+  CHECK(grown == std::vector<std::string>{"1", "2", "2", "2", "2"});
+  // A budget with room: 2 KiB of columns, 12 and 8 pairs.
+  options.passes.max_ram_bytes = 64 * 1024;
+  const CompileResult fast = compile_model(options);
+  const MemorySummary& f = fast.graph->memory;
+  CHECK(f.arena_bytes > s.arena_bytes);
+  CHECK(f.smallest_arena_bytes == s.arena_bytes);
+  CHECK(conv_block_pairs(*fast.graph) == std::vector<std::string>{"12", "8", "8", "8", "8"});
+  // --smallest-arena, or a budget between the two arenas: the smallest arena, not a budget error.
+  options.passes.smallest_arena = true;
+  CHECK(compile_model(options).graph->memory.arena_bytes == s.arena_bytes);
+  options.passes.smallest_arena = false;
+  options.passes.max_ram_bytes = s.arena_bytes + s.io_bytes;
+  const CompileResult budget = compile_model(options);
+  CHECK(budget.graph->memory.arena_bytes == s.arena_bytes);
+  CHECK(conv_block_pairs(*budget.graph) == grown);
+  // Block sizes change the order of the work, not the results.
+  const Value* x = fast.graph->inputs[0];
+  Tensor input(x->dtype, x->shape);
+  for (int64_t i = 0; i < input.numel(); ++i) input.data<float>()[i] = static_cast<float>((i * 37) % 101) / 50.0f - 1.0f;
+  const Tensor want = evaluate_graph(*fast.graph, {input})[0], got = evaluate_graph(*small.graph, {input})[0];
+  for (int64_t i = 0; i < want.numel(); ++i) CHECK(want.data<float>()[i] == got.data<float>()[i]);
 }

@@ -103,3 +103,22 @@ TEST_CASE("every algorithm gives valid placements no smaller than the bound; pla
     CHECK(best.arena_bytes <= std::min(by_size.arena_bytes, by_breadth.arena_bytes));
   }
 }
+
+TEST_CASE("widest_gap: hand-computed free ranges at a buffer's steps, aligned, below the limit") {
+  // S (the buffer that may grow) lives at step 2 only, at 64. A [0, 2] at 0..40, B [2, 3] at
+  // 100..150, C [3, 4] at 40..100 (does not meet S). Free at step 2: [40, 100) and [150, 200).
+  std::vector<Buffer> buffers = {{8, 16, 2, 2}, {40, 1, 0, 2}, {50, 1, 2, 3}, {60, 1, 3, 4}};
+  Placement p;
+  p.offsets = {64, 0, 100, 40};
+  p.arena_bytes = 150;
+  Gap gap = widest_gap(buffers, p, 0, 200);
+  CHECK(gap.offset == 48);  // 40 aligned up to 16: [48, 100)
+  CHECK(gap.size == 52);
+  gap = widest_gap(buffers, p, 0, 220);  // [160, 220) is wider now
+  CHECK(gap.offset == 160);
+  CHECK(gap.size == 60);
+  buffers[3].first = 2;  // C meets S too: only the top is left
+  gap = widest_gap(buffers, p, 0, 200);
+  CHECK(gap.offset == 160);
+  CHECK(gap.size == 40);
+}
