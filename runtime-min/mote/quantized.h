@@ -112,8 +112,16 @@ inline Y requantize_output(Acc acc, int32_t multiplier, int32_t shift, int32_t y
 template <bool kTfliteForm>
 struct FusedRequantization {
   FusedRequantization(int32_t multiplier, int32_t shift)
-      : multiplier(multiplier), fast(shift < 0 && multiplier > (int32_t{1} << 30)),
-        base(fast ? (kTfliteForm ? int64_t{1} << 30 : 0) + (int64_t{1} << (30 - shift)) : 0), high_shift(fast ? -shift - 1 : 0) {}
+      : multiplier(multiplier), fast(shift < 0 && multiplier > (int32_t{1} << 30)), base(fast ? fused_base(shift) : 0),
+        high_shift(fast ? -shift - 1 : 0) {}
+  // (TFLite form: 2^30) + 2^(30 - shift), from its two 32-bit halves (30 - shift >= 31): a
+  // 64-bit shift by a variable amount costs a 32-bit core several instructions and branches,
+  // once per output channel and block in qconv_s8.
+  static int64_t fused_base(int32_t shift) {
+    const uint32_t low = (kTfliteForm ? uint32_t{1} << 30 : 0u) + (shift == -1 ? uint32_t{1} << 31 : 0u);
+    const uint32_t high = shift <= -2 ? uint32_t{1} << (-shift - 2) : 0u;
+    return static_cast<int64_t>((static_cast<uint64_t>(high) << 32) | low);
+  }
   // The one 64-bit multiply-accumulate.
   int32_t operator()(int32_t acc) const {
     const int64_t sign_correction = kTfliteForm && acc < 0 ? (int64_t{1} << 31) : 0;
@@ -168,8 +176,9 @@ class ChannelRequantizer {
   // floor(h / 2^s) + z = floor((h + z 2^s) / 2^s); with s <= 22 and |h| <= 2^30 the sum stays
   // within int32.
   void run_int8_asm(const int32_t* sums, int32_t count, int8_t* out) const {
-    const int64_t base = fused_.base + static_cast<int64_t>(static_cast<uint64_t>(static_cast<int64_t>(zero_)) << (32 + fused_.high_shift));
-    const int32_t base_low = static_cast<int32_t>(static_cast<uint64_t>(base)), base_high = static_cast<int32_t>(base >> 32);
+    const int32_t base_low = static_cast<int32_t>(static_cast<uint64_t>(fused_.base));
+    const int32_t base_high = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(fused_.base) >> 32) +
+                                                   (static_cast<uint32_t>(zero_) << fused_.high_shift));
     const int32_t* const end = sums + count;
     int32_t acc, low, high;
     __asm__ volatile(
