@@ -26,7 +26,7 @@ std::vector<Diagnostic> import_errors(const ModelBuilder& m, const onnx_frontend
 
 }  // namespace
 
-TEST_CASE("attributes parse into the op's struct; unknown and mistyped ones are errors") {
+TEST_CASE("attributes parse into the op's struct, unknown and mistyped ones are errors") {
   onnx::NodeProto node;
   node.set_op_type("LeakyRelu");
   ModelBuilder::attr_float(node, "alpha", 0.25f);

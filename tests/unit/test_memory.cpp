@@ -164,7 +164,7 @@ std::vector<std::string> conv_block_pairs(const Graph& g) {
 
 }  // namespace
 
-TEST_CASE("convolution scratch: without a RAM budget the smallest arena, blocks grown into its free room; with one, the fastest blocks that fit") {
+TEST_CASE("convolution scratch: without a RAM budget the smallest arena, blocks grown into its free room, with one the fastest blocks that fit") {
   CompileOptions options;
   options.model = std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/kws_int8_qdq/model.onnx";
   const CompileResult small = compile_model(options);

@@ -80,7 +80,7 @@ TEST_CASE("the search finds the optimum where both greedy algorithms miss it") {
   CHECK(validate_placement(buffers, best).empty());
 }
 
-TEST_CASE("every algorithm gives valid placements no smaller than the bound; plan_best keeps the smallest") {
+TEST_CASE("every algorithm gives valid placements no smaller than the bound, plan_best keeps the smallest") {
   uint32_t state = 12345;
   auto next = [&](uint32_t bound) {
     state = state * 1664525u + 1013904223u;

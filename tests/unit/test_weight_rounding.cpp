@@ -88,7 +88,7 @@ double output_error(const std::vector<Tensor>& inputs, const Tensor& w, const st
 
 }  // namespace
 
-TEST_CASE("weight_inputs: each patch times its channel's weights is the op's output (Conv strided, padded, dilated, grouped; Gemm; MatMul)") {
+TEST_CASE("weight_inputs: each patch times its channel's weights is the op's output (Conv strided, padded, dilated, grouped, Gemm, MatMul)") {
   for (auto [group, stride, dilation, pad] : {std::tuple{1, 1, 1, 1}, std::tuple{2, 2, 1, 0}, std::tuple{6, 1, 2, 2}, std::tuple{3, 2, 2, 1}}) {
     INFO("group " << group << " stride " << stride << " dilation " << dilation << " pad " << pad);
     ModelBuilder m;
