@@ -103,7 +103,7 @@ void use_scratch_variants(Graph& graph, bool fastest) {
 // whose scratch fits in the widest gap the plan leaves at their step, below the arena's
 // aligned top: they get faster and the arena stays as planned.
 int grow_scratch(Plan& plan, int64_t alignment) {
-  const int64_t limit = (plan.placement.arena_bytes + alignment - 1) / alignment * alignment;
+  const int64_t limit = memory::align_up(plan.placement.arena_bytes, alignment);
   int grown = 0;
   for (size_t b = 0; b < plan.buffers.size(); ++b) {
     KernelCall* call = plan.buffer_scratch[b].first;
@@ -233,7 +233,7 @@ void plan_memory(Graph& graph, PassContext& context) {
 
   int64_t arena = placement.arena_bytes;
   if (!buffers.empty() && arena < alignment) arena = alignment;  // keep every pointer non-null
-  graph.arena_bytes = (arena + alignment - 1) / alignment * alignment;
+  graph.arena_bytes = memory::align_up(arena, alignment);
   MemorySummary& summary = graph.memory;
   summary.arena_bytes = graph.arena_bytes;
   summary.planner = placement.algorithm;
@@ -242,7 +242,7 @@ void plan_memory(Graph& graph, PassContext& context) {
   summary.bound_schedule = memory::liveness_lower_bound(unaliased_buffers(graph, alignment, options.io_in_arena));
   if (summary.bound_file_order == 0) summary.bound_file_order = summary.bound_schedule;
   summary.io_bytes = io_bytes;  // the caller's input and output buffers, when they are not in the arena
-  summary.smallest_arena_bytes = (smallest_arena + alignment - 1) / alignment * alignment;
+  summary.smallest_arena_bytes = memory::align_up(smallest_arena, alignment);
   context.notes.push_back("plan_memory: arena " + std::to_string(graph.arena_bytes) + " bytes (" + placement.algorithm + "), " +
                           std::to_string(buffers.size()) + " buffers, " + std::to_string(aliased) + " values aliased, " +
                           std::to_string(elided) + " copies elided, " +

@@ -7,10 +7,6 @@
 namespace mote::memory {
 namespace {
 
-int64_t align_up(int64_t value, int64_t alignment) {
-  return alignment <= 1 ? value : (value + alignment - 1) / alignment * alignment;
-}
-
 std::vector<size_t> identity_order(size_t n) {
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);

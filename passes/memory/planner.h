@@ -22,6 +22,11 @@ struct Placement {
   std::string algorithm;
 };
 
+// `value` rounded up to a multiple of `alignment`.
+inline int64_t align_up(int64_t value, int64_t alignment) {
+  return alignment <= 1 ? value : (value + alignment - 1) / alignment * alignment;
+}
+
 inline bool lifetimes_overlap(const Buffer& a, const Buffer& b) {
   return a.first <= b.last && b.first <= a.last;
 }
