@@ -631,6 +631,110 @@ inline void widen_row(const X* MOTE_RESTRICT src, int32_t zero, int32_t count, i
   for (; k < count; ++k) dst[k] = static_cast<int16_t>(src[k] - zero);
 }
 
+// Columns of qdepthwise_conv_s8's padded plane: the reach of a row of an even number of
+// outputs (row sums are computed in pairs: an odd row's extra output reads padding), rounded
+// up to even so that every row starts 4-byte aligned (ldrd reads two pairs of taps at once).
+inline int32_t depthwise_plane_cols(const ConvParams& p) {
+  return (reach((p.out_size[2] + 1) & ~1, p.stride[2], p.kernel[2], p.dilation[2]) + 1) & ~1;
+}
+
+// Whether qdepthwise_conv_s8 sums output rows before it requantizes them (on DSP cores; the
+// plain C form requantizes each sum as it is made, which is faster there): 3x3 windows without
+// dilation, a column stride of 1 or 2.
+inline bool depthwise_row_sums(const ConvParams& p) {
+  return p.kernel[1] == 3 && p.kernel[2] == 3 && p.dilation[1] == 1 && p.dilation[2] == 1 && (p.stride[2] == 1 || p.stride[2] == 2);
+}
+
+// The output rows it sums before each requantization loop: at least 32 outputs, so that the
+// loop's set-up is about one instruction per output, and at most the plane's rows.
+inline int32_t depthwise_block_rows(const ConvParams& p) {
+  const int32_t rows = (32 + p.out_size[2] - 1) / p.out_size[2];
+  return rows < p.out_size[1] ? rows : p.out_size[1];
+}
+
+// sums[j] = bias + the 3x3 window of output j of one row, for j < 2 * pairs, the window of
+// output j starting `Stride * j` taps after `top` (three rows `cols` apart in the padded
+// plane). On DSP cores two outputs per step in assembly, 25 instructions per pair: each window
+// row is read as two words (ldrd: taps t0..t3, `top` and `cols` even), t0 t1 and t1 t2 (or
+// t2 t3) meet the packed weight pair in __smlad (__smladx for the swapped t2 t1), the third
+// taps in the halfword multiplies. The weights fill 4 registers: the three pairs and the
+// first two rows' third taps as one word; the last row's third tap, the bias and the end are
+// read from memory, so the loop needs 12 registers (as many as -O0 leaves, with r7 the frame
+// pointer).
+#if defined(__ARM_FEATURE_DSP)
+template <int Stride>
+inline void depthwise_3x3_row_sums(const int16_t* MOTE_RESTRICT top, int32_t cols, const Taps3x3& taps, int32_t bias,
+                                   int32_t* MOTE_RESTRICT sums, int32_t pairs) {
+  static_assert(Stride == 1 || Stride == 2, "column strides 1 and 2");
+  if (pairs > 0) {
+    const int16_t *row0 = top, *row1 = top + cols, *row2 = top + 2 * cols;
+    const int32_t thirds = static_cast<int32_t>((static_cast<uint32_t>(taps.third[0]) & 0xFFFFu) | (static_cast<uint32_t>(taps.third[1]) << 16));
+    const int32_t last_third = taps.third[2];
+    const int32_t* const end = sums + 2 * pairs;
+    int32_t out0, out1, a, b;
+    if constexpr (Stride == 1) {
+#define MOTE_DEPTHWISE_ROW_S1(row, pair, load_third, third, half) \
+  "ldrd %[a], %[b], [%[" row "]], #4\n"                         \
+  "smlad %[out0], %[a], %[" pair "], %[out0]\n"                 \
+  "pkhbt %[a], %[b], %[a]\n"                                    \
+  "smladx %[out1], %[a], %[" pair "], %[out1]\n" load_third     \
+  "smlab" half " %[out0], %[b], %[" third "], %[out0]\n"        \
+  "smlat" half " %[out1], %[b], %[" third "], %[out1]\n"
+      __asm__ volatile(
+          "1:\n"
+          "ldr %[out0], %[bias]\n"
+          "mov %[out1], %[out0]\n"
+          MOTE_DEPTHWISE_ROW_S1("row0", "pair0", "", "thirds", "b")
+          MOTE_DEPTHWISE_ROW_S1("row1", "pair1", "", "thirds", "t")
+          MOTE_DEPTHWISE_ROW_S1("row2", "pair2", "ldr %[a], %[last_third]\n", "a", "b")
+          "strd %[out0], %[out1], [%[sums]], #8\n"
+          "ldr %[a], %[end]\n"
+          "cmp %[sums], %[a]\n"
+          "bne 1b\n"
+          : [row0] "+r"(row0), [row1] "+r"(row1), [row2] "+r"(row2), [sums] "+r"(sums), [out0] "=&r"(out0), [out1] "=&r"(out1),
+            [a] "=&r"(a), [b] "=&r"(b)
+          : [pair0] "r"(taps.pair[0]), [pair1] "r"(taps.pair[1]), [pair2] "r"(taps.pair[2]), [thirds] "r"(thirds),
+            [last_third] "m"(last_third), [bias] "m"(bias), [end] "m"(end)
+          : "cc", "memory");
+#undef MOTE_DEPTHWISE_ROW_S1
+    } else {
+      // Outputs 2k and 2k + 1 read taps t0..t4 of each row: t0 t1 and t2 t3 meet the pair, t2
+      // and t4 the third tap.
+#define MOTE_DEPTHWISE_ROW_S2(row, pair, half)            \
+  "ldrd %[a], %[b], [%[" row "]], #8\n"                  \
+  "smlad %[out0], %[a], %[" pair "], %[out0]\n"          \
+  "smlad %[out1], %[b], %[" pair "], %[out1]\n"          \
+  "ldrsh %[a], [%[" row "]]\n"                           \
+  "smlab" half " %[out0], %[b], %[thirds], %[out0]\n"    \
+  "smlab" half " %[out1], %[a], %[thirds], %[out1]\n"
+      __asm__ volatile(
+          "1:\n"
+          "ldr %[out0], %[bias]\n"
+          "mov %[out1], %[out0]\n"
+          MOTE_DEPTHWISE_ROW_S2("row0", "pair0", "b")
+          MOTE_DEPTHWISE_ROW_S2("row1", "pair1", "t")
+          "ldrd %[a], %[b], [%[row2]], #8\n"
+          "smlad %[out0], %[a], %[pair2], %[out0]\n"
+          "smlad %[out1], %[b], %[pair2], %[out1]\n"
+          "ldr %[a], %[last_third]\n"
+          "smlabb %[out0], %[b], %[a], %[out0]\n"
+          "ldrsh %[b], [%[row2]]\n"
+          "smlabb %[out1], %[b], %[a], %[out1]\n"
+          "strd %[out0], %[out1], [%[sums]], #8\n"
+          "ldr %[a], %[end]\n"
+          "cmp %[sums], %[a]\n"
+          "bne 1b\n"
+          : [row0] "+r"(row0), [row1] "+r"(row1), [row2] "+r"(row2), [sums] "+r"(sums), [out0] "=&r"(out0), [out1] "=&r"(out1),
+            [a] "=&r"(a), [b] "=&r"(b)
+          : [pair0] "r"(taps.pair[0]), [pair1] "r"(taps.pair[1]), [pair2] "r"(taps.pair[2]), [thirds] "r"(thirds),
+            [last_third] "m"(last_third), [bias] "m"(bias), [end] "m"(end)
+          : "cc", "memory");
+#undef MOTE_DEPTHWISE_ROW_S2
+    }
+  }
+}
+#endif
+
 // Whether int32 sums of int16 values times int8 `weights` (`rows` rows of `depth`) plus
 // `bias` stay exact: |bias| + 32768 * sum |w| below 2^31 for every row, so the fast kernels'
 // int32 accumulators (and __smlad) cannot overflow on int16 activations.
@@ -652,16 +756,19 @@ inline bool qdepthwise_conv_s8_supports(const ConvParams& p) {
          p.kernel[1] * (p.kernel[2] / 2) <= s8::kMaxDepthwisePairs;
 }
 
-// Scratch bytes qdepthwise_conv_s8 needs: one padded int16 plane.
+// Scratch bytes qdepthwise_conv_s8 needs: one padded int16 plane and, where it sums output rows
+// first, a block of rows' int32 sums and the odd row's extra one.
 inline int64_t qdepthwise_conv_s8_scratch_bytes(const ConvParams& p) {
-  return static_cast<int64_t>(s8::reach(p.out_size[1], p.stride[1], p.kernel[1], p.dilation[1])) *
-         s8::reach(p.out_size[2], p.stride[2], p.kernel[2], p.dilation[2]) * static_cast<int64_t>(sizeof(int16_t));
+  const int64_t plane = static_cast<int64_t>(s8::reach(p.out_size[1], p.stride[1], p.kernel[1], p.dilation[1])) * s8::depthwise_plane_cols(p);
+  const int64_t sums = s8::depthwise_row_sums(p) ? static_cast<int64_t>(s8::depthwise_block_rows(p)) * p.out_size[2] + 1 : 0;
+  return plane * static_cast<int64_t>(sizeof(int16_t)) + sums * static_cast<int64_t>(sizeof(int32_t));
 }
 
 // Depthwise QLinearConv with int8 weights whose zero points are 0 (X, Y as for qconv_s8).
 // Each channel's input plane is first copied into `plane` minus the input zero point and
 // surrounded by its zero padding, so no tap needs a bounds check and the output may overwrite
-// the input (y == x).
+// the input (y == x). On DSP cores 3x3 windows are summed a block of rows at a time and then
+// requantized together (s8::depthwise_3x3_row_sums, ChannelRequantizer::run).
 template <class X, class Y>
 void qdepthwise_conv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
                         const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
@@ -671,15 +778,21 @@ void qdepthwise_conv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT
   const int32_t in_h = p.in_size[1], in_w = p.in_size[2], out_h = p.out_size[1], out_w = p.out_size[2];
   const int32_t kernel_h = p.kernel[1], kernel_w = p.kernel[2];
   const int32_t rows = s8::reach(out_h, p.stride[1], kernel_h, p.dilation[1]);
-  const int32_t cols = s8::reach(out_w, p.stride[2], kernel_w, p.dilation[2]);
+  const int32_t reach_cols = s8::reach(out_w, p.stride[2], kernel_w, p.dilation[2]), cols = s8::depthwise_plane_cols(p);
   const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
   const bool unit_3x3 = kernel_h == 3 && kernel_w == 3 && p.dilation[1] == 1 && p.dilation[2] == 1;
+#if defined(__ARM_FEATURE_DSP)
+  const bool row_sums = s8::depthwise_row_sums(p);
+  const int32_t block_rows = s8::depthwise_block_rows(p);
+  // After the plane (a whole number of int32: cols is even), the block of sums.
+  int32_t* const sums = reinterpret_cast<int32_t*>(plane + rows * cols);
+#endif
   int32_t pairs[s8::kMaxDepthwisePairs];
   // Every channel's values land on the same positions of the plane, so its padding is zeroed
   // once.
   for (int32_t k = 0; k < rows * cols; ++k) plane[k] = 0;
   const int32_t first_row = p.pad_begin[1] > 0 ? p.pad_begin[1] : 0, first_col = p.pad_begin[2] > 0 ? p.pad_begin[2] : 0;
-  const int32_t count = (cols < in_w + p.pad_begin[2] ? cols : in_w + p.pad_begin[2]) - first_col;
+  const int32_t count = (reach_cols < in_w + p.pad_begin[2] ? reach_cols : in_w + p.pad_begin[2]) - first_col;
   for (int32_t i = 0; i < p.batch * p.in_channels; ++i) {
     const int32_t c = i % p.in_channels;
     const X* xc = x + i * in_h * in_w;
@@ -697,6 +810,29 @@ void qdepthwise_conv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT
     // GCC would reload fields and captured variables after every output.
     const ChannelRequantizer<Y> requant(multiplier[r], shift[r], yz, q.act_min, q.act_max);
     const int32_t row_step = p.stride[1] * cols, col_step = p.stride[2];
+#if defined(__ARM_FEATURE_DSP)
+    if (row_sums) {
+      // Blocks of rows' sums, then their requantization in one loop (ChannelRequantizer::run):
+      // the window loop then holds the weights in registers, and the requantization its
+      // constants. Rows are summed in pairs of outputs; an odd row's extra sum is overwritten
+      // by the next row's first (the block's last one lands in the spare slot).
+      const s8::Taps3x3 taps = s8::taps_3x3(wc, pairs);
+      const int32_t row_pairs = (out_w + 1) / 2;
+      for (int32_t oh = 0; oh < out_h; oh += block_rows) {
+        const int32_t block = out_h - oh < block_rows ? out_h - oh : block_rows;
+        for (int32_t k = 0; k < block; ++k) {
+          const int16_t* top = plane + (oh + k) * row_step;
+          if (col_step == 1)
+            s8::depthwise_3x3_row_sums<1>(top, cols, taps, acc0, sums + k * out_w, row_pairs);
+          else
+            s8::depthwise_3x3_row_sums<2>(top, cols, taps, acc0, sums + k * out_w, row_pairs);
+        }
+        requant.run(sums, block * out_w, out);
+        out += block * out_w;
+      }
+      continue;
+    }
+#endif
     if (unit_3x3) {
       const s8::Taps3x3 taps = s8::taps_3x3(wc, pairs);
       auto all_outputs = [&](const auto& store) {

@@ -59,7 +59,8 @@ def write(folder, nodes, inits, x_shape, y_shape, x):
         f.write(numpy_helper.from_array(x.astype(np.float32), "x").SerializeToString())
 
 
-def conv_model(folder, cin, cout, size, kernel, strides=(1, 1), pads=(0, 0, 0, 0), dilations=(1, 1), group=1, relu=False):
+def conv_model(folder, cin, cout, size, kernel, strides=(1, 1), pads=(0, 0, 0, 0), dilations=(1, 1), group=1, activation=None):
+    """activation: None, "relu" or "relu6" (Clip to [0, 6]: both output bounds inside int8's)."""
     x_scale, x_zero, y_scale, y_zero = 0.05, 3, 0.11, -7
     nodes, inits, xq = q_dq("x", x_scale, x_zero)
     w = rng.standard_normal((cout, cin // group) + tuple(kernel)).astype(np.float32) * 0.3
@@ -69,9 +70,14 @@ def conv_model(folder, cin, cout, size, kernel, strides=(1, 1), pads=(0, 0, 0, 0
                             pads=list(pads), dilations=list(dilations), group=group)
     body = [conv]
     last = "conv"
-    if relu:
+    if activation == "relu":
         body.append(helper.make_node("Relu", ["conv"], ["relu"], name="relu"))
         last = "relu"
+    elif activation == "relu6":
+        inits = inits + [numpy_helper.from_array(np.array(0.0, np.float32), "clip_min"),
+                         numpy_helper.from_array(np.array(6.0, np.float32), "clip_max")]
+        body.append(helper.make_node("Clip", ["conv", "clip_min", "clip_max"], ["relu6"], name="relu6"))
+        last = "relu6"
     yn, yi, _ = q_dq(last, y_scale, y_zero)
     out = helper.make_node("Identity", [last + "_dq"], ["y"], name="output")
     h = (size[0] + pads[0] + pads[2] - dilations[0] * (kernel[0] - 1) - 1) // strides[0] + 1
@@ -103,14 +109,18 @@ def quantize_model(folder):
     write(folder, nodes + [out], inits, list(x.shape), list(x.shape), x)
 
 
-conv_model("conv3x3_odd", cin=3, cout=5, size=(7, 9), kernel=(3, 3), pads=(1, 1, 1, 1), relu=True)
+conv_model("conv3x3_odd", cin=3, cout=5, size=(7, 9), kernel=(3, 3), pads=(1, 1, 1, 1), activation="relu")
 conv_model("conv1x1_in_place", cin=10, cout=7, size=(5, 5), kernel=(1, 1))
 conv_model("conv3x3_stride2_asymmetric_pad", cin=6, cout=8, size=(9, 8), kernel=(3, 3), strides=(2, 2), pads=(0, 1, 1, 0))
 conv_model("conv3x3_dilated", cin=4, cout=6, size=(9, 9), kernel=(3, 3), pads=(2, 2, 2, 2), dilations=(2, 2))
 conv_model("conv_grouped", cin=4, cout=6, size=(6, 5), kernel=(3, 3), pads=(1, 1, 1, 1), group=2)
 conv_model("conv10x4_first_layer", cin=1, cout=9, size=(12, 10), kernel=(10, 4), strides=(2, 2), pads=(4, 1, 5, 1))
-conv_model("depthwise3x3", cin=5, cout=5, size=(6, 7), kernel=(3, 3), pads=(1, 1, 1, 1), group=5, relu=True)
+conv_model("depthwise3x3", cin=5, cout=5, size=(6, 7), kernel=(3, 3), pads=(1, 1, 1, 1), group=5, activation="relu")
 conv_model("depthwise3x3_stride2", cin=4, cout=4, size=(9, 8), kernel=(3, 3), strides=(2, 2), pads=(1, 1, 1, 1), group=4)
 conv_model("depthwise5x3_dilated", cin=3, cout=3, size=(10, 9), kernel=(5, 3), pads=(2, 2, 2, 2), dilations=(1, 2), group=3)
 fc_model("fully_connected_odd", k=37, n=11)
 quantize_model("quantize_edges")
+# Depthwise 3x3 rows summed in pairs of outputs: an odd row with stride 2, both clamp bounds; a
+# narrow plane whose rows are summed in blocks (11 rows of 3, the last block shorter).
+conv_model("depthwise3x3_stride2_odd_relu6", cin=3, cout=3, size=(13, 11), kernel=(3, 3), strides=(2, 2), group=3, activation="relu6")
+conv_model("depthwise3x3_narrow_blocks", cin=2, cout=2, size=(27, 3), kernel=(3, 3), pads=(1, 1, 1, 1), group=2)
