@@ -16,9 +16,12 @@
 // Before a loop over a small compile-time count (a register block): unrolled fully, its
 // accumulator array lives in registers. GCC leaves such loops rolled at -O2.
 #define MOTE_UNROLL _Pragma("GCC unroll 8")
+// A kernel's loop kept out of its caller, so that each gets the registers to itself.
+#define MOTE_NOINLINE __attribute__((noinline))
 #else
 #define MOTE_RESTRICT
 #define MOTE_UNROLL
+#define MOTE_NOINLINE
 #endif
 
 namespace mote {

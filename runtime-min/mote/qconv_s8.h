@@ -275,45 +275,46 @@ inline void taps_inside(int32_t origin, int32_t kernel, int32_t dilation, int32_
 // Column `column` (0 or 1) of the interleaved pair for an output pixel whose window reaches
 // into the padding: the receptive field over the group's input channels, in weight order
 // (channel, kd, kh, kw), minus the input zero point, padding taps 0; zero-filled to
-// padded_depth. Values are written in order through a pointer that skips the other column's
-// four after every four, and each window row is split once into its padding and input taps.
+// padded_depth. Value k goes to out[k + (k & ~3)] (column_index without the column), and each
+// window row is split once into its padding and input taps.
 template <class X>
 inline void build_column(const ConvParams& p, const X* MOTE_RESTRICT xg, int32_t x_zero, int32_t pixel, int16_t* MOTE_RESTRICT columns,
                          int32_t column) {
   const int32_t cin_g = p.in_channels / p.groups;
   const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
   const int32_t depth = cin_g * p.kernel[0] * p.kernel[1] * p.kernel[2];
+  const int32_t kernel_w = p.kernel[2], dilation_w = p.dilation[2];
   const int32_t ow = pixel % p.out_size[2], oh = (pixel / p.out_size[2]) % p.out_size[1], od = pixel / (p.out_size[2] * p.out_size[1]);
   const int32_t id0 = od * p.stride[0] - p.pad_begin[0], ih0 = oh * p.stride[1] - p.pad_begin[1], iw0 = ow * p.stride[2] - p.pad_begin[2];
   int32_t kd_first, kd_end, kh_first, kh_end, kw_first, kw_end;
   taps_inside(id0, p.kernel[0], p.dilation[0], p.in_size[0], kd_first, kd_end);
   taps_inside(ih0, p.kernel[1], p.dilation[1], p.in_size[1], kh_first, kh_end);
-  taps_inside(iw0, p.kernel[2], p.dilation[2], p.in_size[2], kw_first, kw_end);
-  int16_t* out = columns + column * 4;
-  int32_t lane = 0;
-  auto put = [&](int32_t value) {
-    *out++ = static_cast<int16_t>(value);
-    if (++lane == 4) lane = 0, out += 4;
+  taps_inside(iw0, kernel_w, dilation_w, p.in_size[2], kw_first, kw_end);
+  int16_t* const out = columns + column * 4;
+  int32_t k = 0;
+  auto zeros = [&](int32_t count) {
+    for (const int32_t end = k + count; k < end; ++k) out[k + (k & ~3)] = 0;
   };
   for (int32_t c = 0; c < cin_g; ++c)
     for (int32_t kd = 0; kd < p.kernel[0]; ++kd)
       for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
         if (kd < kd_first || kd >= kd_end || kh < kh_first || kh >= kh_end) {
-          for (int32_t kw = 0; kw < p.kernel[2]; ++kw) put(0);
+          zeros(kernel_w);
           continue;
         }
         const X* row = xg + c * in_plane + ((id0 + kd * p.dilation[0]) * p.in_size[1] + ih0 + kh * p.dilation[1]) * p.in_size[2] + iw0;
-        int32_t kw = 0;
-        for (; kw < kw_first; ++kw) put(0);
-        for (; kw < kw_end; ++kw) put(row[kw * p.dilation[2]] - x_zero);
-        for (; kw < p.kernel[2]; ++kw) put(0);
+        zeros(kw_first);
+        for (int32_t kw = kw_first; kw < kw_end; ++kw, ++k) out[k + (k & ~3)] = static_cast<int16_t>(row[kw * dilation_w] - x_zero);
+        zeros(kernel_w - kw_end);
       }
-  for (int32_t k = depth; k < padded_depth(depth); ++k) put(0);
+  zeros(padded_depth(depth) - depth);
 }
 
 // The column of an output pixel whose window lies inside the input (no padding tap): value k
 // is at `window + offsets[k]` (the compiler's tap_offsets), stored four at a time in the
-// interleaved layout; the padded tail of the last group is zeroed.
+// interleaved layout; the padded tail of the last group is zeroed. On DSP cores each two
+// values are packed into one word and offset by the zero point together (__ssub16: the
+// differences fit int16).
 template <class X>
 inline void build_inside_column(const X* MOTE_RESTRICT window, int32_t x_zero, const int32_t* MOTE_RESTRICT offsets, int32_t depth,
                                 int16_t* MOTE_RESTRICT columns, int32_t column) {
@@ -368,6 +369,52 @@ inline void fill_column(const ConvParams& p, const X* MOTE_RESTRICT xg, int32_t 
     build_inside_column(xg + origin, x_zero, offsets, depth, columns, column);
   else
     build_strided_column(xg + origin, x_zero, p.in_size[0] * p.in_size[1] * p.in_size[2], depth, columns, column);
+}
+
+// out[j] = the requantized sums[j], for j < count (1 or 2): one channel's outputs at a pixel
+// pair. Int8 outputs take Int8Requantization where it applies: a ChannelRequantizer's set-up
+// would cost more than the two outputs.
+template <class Y>
+inline void requantize_two(const int32_t (&sums)[2], int32_t count, int32_t multiplier, int32_t shift, int32_t zero, int32_t lo,
+                           int32_t hi, Y* MOTE_RESTRICT out) {
+  if constexpr (sizeof(Y) == 1 && OutputRequantization<Y>::kTflite) {
+    if (Int8Requantization::applies(multiplier, shift)) {
+      const Int8Requantization requant(multiplier, shift, zero, lo, hi);
+      out[0] = requant(sums[0]);
+      if (count == 2) out[1] = requant(sums[1]);
+      return;
+    }
+  }
+  const ChannelRequantizer<Y> requant(multiplier, shift, zero, lo, hi);
+  out[0] = requant(sums[0]);
+  if (count == 2) out[1] = requant(sums[1]);
+}
+
+// What qconv_s8 needs for the outputs of one pixel pair of a group (blocks of one pair).
+struct PairOutputs {
+  const int8_t* weights;  // the group's packed weight pairs
+  int32_t pair_bytes, groups_of_four, channels, first_channel;
+  const int32_t *bias, *multiplier, *shift;
+  bool per_channel;
+  int32_t zero, lo, hi, out_plane;
+};
+
+// The `count` (1 or 2) outputs of every channel of a group at a pixel pair whose columns are
+// built: a function of its own, so that this loop and the block loop of qconv_s8 each get the
+// registers to themselves (inlined, GCC spilled more in both).
+template <class Y>
+MOTE_NOINLINE void pixel_pair_outputs(const PairOutputs& o, const int16_t* MOTE_RESTRICT columns, int32_t count, Y* MOTE_RESTRICT y) {
+  for (int32_t i = 0; i < o.channels; i += 2) {
+    const int32_t m = o.first_channel + i;
+    const bool two = i + 1 < o.channels;
+    int32_t acc[2][2] = {{o.bias ? o.bias[m] : 0, 0}, {o.bias && two ? o.bias[m + 1] : 0, 0}};
+    acc[0][1] = acc[0][0], acc[1][1] = acc[1][0];
+    dot_pair_2x2(o.weights + (i / 2) * o.pair_bytes, columns, o.groups_of_four, acc);
+    const int32_t r0 = o.per_channel ? m : 0, r1 = o.per_channel ? m + 1 : 0;
+    Y* const out = y + m * o.out_plane;
+    requantize_two(acc[0], count, o.multiplier[r0], o.shift[r0], o.zero, o.lo, o.hi, out);
+    if (two) requantize_two(acc[1], count, o.multiplier[r1], o.shift[r1], o.zero, o.lo, o.hi, out + o.out_plane);
+  }
 }
 
 }  // namespace s8
@@ -455,6 +502,12 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
           s8::fill_column(p, xg, xz, tap_offsets, depth, pixel, pair_columns, 0);
           s8::fill_column(p, xg, xz, tap_offsets, depth, pixel + 1 < out_plane ? pixel + 1 : pixel, pair_columns, 1);
         }
+        if (block_pairs == 1) {  // deep windows, or no room for more columns
+          const s8::PairOutputs pair{group_weights, pair_bytes, groups_of_four, cout_g, g * cout_g, bias, multiplier, shift,
+                                     per_channel, yz, lo, hi, out_plane};
+          s8::pixel_pair_outputs(pair, columns, block_end - block, y + n * p.out_channels * out_plane + block);
+          continue;
+        }
         for (int32_t i = 0; i < cout_g; i += 2) {
           const int32_t m = g * cout_g + i;
           const bool two = i + 1 < cout_g;
@@ -463,19 +516,6 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
           const int8_t* const weights = group_weights + (i / 2) * pair_bytes;
           const int32_t count = block_end - block;
           Y* const out = y + (n * p.out_channels + m) * out_plane + block;
-          if (block_pairs == 1) {  // deep windows: the dot products outweigh the requantizers' set-up
-            int32_t acc[2][2] = {{b0, b0}, {b1, b1}};
-            s8::dot_pair_2x2(weights, columns, groups_of_four, acc);
-            const ChannelRequantizer<Y> first(multiplier[r0], shift[r0], yz, lo, hi);
-            out[0] = first(acc[0][0]);
-            if (count == 2) out[1] = first(acc[0][1]);
-            if (two) {
-              const ChannelRequantizer<Y> second(multiplier[r1], shift[r1], yz, lo, hi);
-              out[out_plane] = second(acc[1][0]);
-              if (count == 2) out[out_plane + 1] = second(acc[1][1]);
-            }
-            continue;
-          }
           // The block's sums first, then each channel's requantization in a loop of its own: few
           // enough live values that neither loop spills.
           for (int32_t pixel = 0; pixel < count; pixel += 2) {

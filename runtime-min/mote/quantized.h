@@ -263,6 +263,32 @@ class ChannelRequantizer {
   int32_t shift_, zero_, lo_, hi_;
 };
 
+// ChannelRequantizer<int8_t>'s fast form for one or two outputs at a time, with constants that
+// take four instructions to make from the compiler's multiplier and shift (for kernels that
+// requantize only a few sums of each channel in a row, where setting up a ChannelRequantizer
+// costs more than its outputs): applies where the multiplier is above 2^30 and the shift at
+// most -2, with high_shift = -shift - 1 <= 22. As in ChannelRequantizer::run_four_int8, the zero
+// point is in the high half of the rounding constant, (2 zero + 1) 2^(high_shift - 1), and the
+// sign correction comes with it: the 64-bit sum starts at that constant's high half plus
+// acc >> 31 and a low half of (acc & 2^31) | 2^30. Equal to requantize_output<int8_t>
+// (tests/unit/test_quantize.cpp).
+class Int8Requantization {
+ public:
+  static bool applies(int32_t multiplier, int32_t shift) { return multiplier > (int32_t{1} << 30) && shift <= -2 && shift >= -23; }
+  Int8Requantization(int32_t multiplier, int32_t shift, int32_t zero, int32_t lo, int32_t hi)
+      : multiplier_(multiplier), high_shift_(-shift - 1),
+        base_high_(static_cast<int32_t>(static_cast<uint32_t>(2 * zero + 1) << (-shift - 2))), lo_(lo), hi_(hi) {}
+  int8_t operator()(int32_t acc) const {
+    const uint32_t low = (static_cast<uint32_t>(acc) & 0x80000000u) | 0x40000000u;
+    const int64_t start = static_cast<int64_t>(base_high_ + (acc >> 31)) * (int64_t{1} << 32) + low;
+    const int32_t v = static_cast<int32_t>((start + static_cast<int64_t>(acc) * multiplier_) >> 32) >> high_shift_;
+    return static_cast<int8_t>(v < lo_ ? lo_ : (v > hi_ ? hi_ : v));
+  }
+
+ private:
+  int32_t multiplier_, high_shift_, base_high_, lo_, hi_;
+};
+
 // requantize (TFLite's form, no zero point or clamp) the same way, for the inputs of
 // QLinearAdd.
 class Requantizer {

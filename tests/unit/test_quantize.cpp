@@ -277,6 +277,41 @@ TEST_CASE("mote::ChannelRequantizer and Requantizer equal requantize_output and 
   CHECK(wide(-4) == -1);
 }
 
+TEST_CASE("mote::Int8Requantization equals requantize_output<int8_t> wherever it applies, for every zero point and clamp") {
+  uint64_t state = 4242;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<uint32_t>(state >> 32);
+  };
+  int compared = 0, declined = 0;
+  for (int trial = 0; trial < 200000; ++trial) {
+    // Real multipliers from 2^-26 to 1: shifts from -25 to 0, so both sides of `applies`.
+    int32_t multiplier, shift;
+    quantize_multiplier(std::ldexp(1.0 + static_cast<double>(next() % 100000) / 1e5, -static_cast<int>(next() % 26) - 1), multiplier,
+                        shift);
+    const int32_t zero = static_cast<int32_t>(next() % 256) - 128;
+    const int32_t lo = next() % 2 ? -128 : zero, hi = next() % 2 ? 127 : std::min(127, zero + static_cast<int32_t>(next() % 64));
+    const int32_t acc = trial < 6 ? std::vector<int32_t>{0, -1, 1, std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min(),
+                                                         -(1 << 20)}[static_cast<size_t>(trial)]
+                                  : static_cast<int32_t>(next()) >> (next() % 31);
+    if (!mote::Int8Requantization::applies(multiplier, shift)) {
+      CHECK((shift > -2 || shift < -23 || multiplier <= (1 << 30)));
+      ++declined;
+      continue;
+    }
+    const int8_t want = mote::requantize_output<int8_t>(acc, multiplier, shift, zero, lo, hi);
+    const int8_t got = mote::Int8Requantization(multiplier, shift, zero, lo, hi)(acc);
+    if (got != want) FAIL("acc " << acc << ", multiplier " << multiplier << ", shift " << shift << ", zero " << zero);
+    ++compared;
+  }
+  CHECK(compared > 150000);
+  CHECK(declined > 1000);
+  // The one shift it declines among the usual ones: -1 (a real multiplier in [1/4, 1/2)).
+  int32_t multiplier, shift;
+  quantize_multiplier(0.375, multiplier, shift);
+  CHECK_FALSE(mote::Int8Requantization::applies(multiplier, shift));
+}
+
 TEST_CASE("mote::qadd_lookup equals mote::qadd on every pair of int8 values, broadcast and clamped too") {
   // Scales as TFLite's ADD sees them: inputs rescaled to twice the larger input scale, the sum
   // requantized to the output; zero points of both signs; a Relu-like clamp on the output.
