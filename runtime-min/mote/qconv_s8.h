@@ -390,20 +390,21 @@ inline void requantize_two(const int32_t (&sums)[2], int32_t count, int32_t mult
   if (count == 2) out[1] = requant(sums[1]);
 }
 
-// What qconv_s8 needs for the outputs of one pixel pair of a group (blocks of one pair).
-struct PairOutputs {
+// What qconv_s8 needs to make a group's outputs from a block of columns.
+struct GroupOutputs {
   const int8_t* weights;  // the group's packed weight pairs
   int32_t pair_bytes, groups_of_four, channels, first_channel;
   const int32_t *bias, *multiplier, *shift;
   bool per_channel;
   int32_t zero, lo, hi, out_plane;
+  int32_t* sums;  // two rows of sums_row int32 (blocks of more than one pair)
+  int32_t sums_row, column_pair_values;
 };
 
 // The `count` (1 or 2) outputs of every channel of a group at a pixel pair whose columns are
-// built: a function of its own, so that this loop and the block loop of qconv_s8 each get the
-// registers to themselves (inlined, GCC spilled more in both).
+// built (blocks of one pair).
 template <class Y>
-MOTE_NOINLINE void pixel_pair_outputs(const PairOutputs& o, const int16_t* MOTE_RESTRICT columns, int32_t count, Y* MOTE_RESTRICT y) {
+MOTE_NOINLINE void pixel_pair_outputs(const GroupOutputs& o, const int16_t* MOTE_RESTRICT columns, int32_t count, Y* MOTE_RESTRICT y) {
   for (int32_t i = 0; i < o.channels; i += 2) {
     const int32_t m = o.first_channel + i;
     const bool two = i + 1 < o.channels;
@@ -414,6 +415,33 @@ MOTE_NOINLINE void pixel_pair_outputs(const PairOutputs& o, const int16_t* MOTE_
     Y* const out = y + m * o.out_plane;
     requantize_two(acc[0], count, o.multiplier[r0], o.shift[r0], o.zero, o.lo, o.hi, out);
     if (two) requantize_two(acc[1], count, o.multiplier[r1], o.shift[r1], o.zero, o.lo, o.hi, out + o.out_plane);
+  }
+}
+
+// The `count` outputs of every channel of a group at a block of pixel pairs whose columns are
+// built: per pair of channels, the block's sums first, then each channel's requantization in a
+// loop of its own (ChannelRequantizer::run), so that neither loop spills.
+template <class Y>
+MOTE_NOINLINE void block_outputs(const GroupOutputs& o, const int16_t* MOTE_RESTRICT columns, int32_t count, Y* MOTE_RESTRICT y) {
+  int32_t* const sums = o.sums;
+  const int32_t sums_row = o.sums_row, half_pair = o.column_pair_values / 2, groups = o.groups_of_four;
+  for (int32_t i = 0; i < o.channels; i += 2) {
+    const int32_t m = o.first_channel + i;
+    const bool two = i + 1 < o.channels;
+    const int32_t b0 = o.bias ? o.bias[m] : 0, b1 = o.bias && two ? o.bias[m + 1] : 0;
+    const int8_t* const weights = o.weights + (i / 2) * o.pair_bytes;
+    for (int32_t pixel = 0; pixel < count; pixel += 2) {
+      int32_t acc[2][2] = {{b0, b0}, {b1, b1}};
+      dot_pair_2x2(weights, columns + pixel * half_pair, groups, acc);
+      sums[pixel] = acc[0][0];
+      sums[pixel + 1] = acc[0][1];
+      sums[sums_row + pixel] = acc[1][0];
+      sums[sums_row + pixel + 1] = acc[1][1];
+    }
+    const int32_t r0 = o.per_channel ? m : 0, r1 = o.per_channel ? m + 1 : 0;
+    Y* const out = y + m * o.out_plane;
+    ChannelRequantizer<Y>(o.multiplier[r0], o.shift[r0], o.zero, o.lo, o.hi).run(sums, count, out);
+    if (two) ChannelRequantizer<Y>(o.multiplier[r1], o.shift[r1], o.zero, o.lo, o.hi).run(sums + sums_row, count, out + o.out_plane);
   }
 }
 
@@ -484,7 +512,6 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
   const int32_t block_pairs = q.block_pairs > 1 ? q.block_pairs : 1, column_pair_values = 2 * s8::padded_depth(depth);
   // After the columns: two rows (output channels) of 2 * block_pairs int32 sums.
   int32_t* const sums = reinterpret_cast<int32_t*>(columns + block_pairs * column_pair_values);
-  const int32_t sums_row = 2 * block_pairs;
   const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
   const bool per_channel = q.requant_count != 1;
   const int32_t lo = q.act_min, hi = q.act_max;  // locals: the int8 stores would force reloads of q's fields
@@ -494,7 +521,8 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
     for (int32_t g = 0; g < p.groups; ++g) {
       const X* xg = x + (n * p.in_channels + g * cin_g) * in_plane;
       // Weight pairs restart in every group (the compiler packs each group's rows apart).
-      const int8_t* group_weights = w + g * ((cout_g + 1) / 2) * pair_bytes;
+      const s8::GroupOutputs outputs{w + g * ((cout_g + 1) / 2) * pair_bytes, pair_bytes, groups_of_four, cout_g, g * cout_g, bias,
+                                     multiplier, shift, per_channel, yz, lo, hi, out_plane, sums, 2 * block_pairs, column_pair_values};
       for (int32_t block = 0; block < out_plane; block += 2 * block_pairs) {
         const int32_t block_end = block + 2 * block_pairs < out_plane ? block + 2 * block_pairs : out_plane;
         for (int32_t pixel = block; pixel < block_end; pixel += 2) {
@@ -502,33 +530,11 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
           s8::fill_column(p, xg, xz, tap_offsets, depth, pixel, pair_columns, 0);
           s8::fill_column(p, xg, xz, tap_offsets, depth, pixel + 1 < out_plane ? pixel + 1 : pixel, pair_columns, 1);
         }
-        if (block_pairs == 1) {  // deep windows, or no room for more columns
-          const s8::PairOutputs pair{group_weights, pair_bytes, groups_of_four, cout_g, g * cout_g, bias, multiplier, shift,
-                                     per_channel, yz, lo, hi, out_plane};
-          s8::pixel_pair_outputs(pair, columns, block_end - block, y + n * p.out_channels * out_plane + block);
-          continue;
-        }
-        for (int32_t i = 0; i < cout_g; i += 2) {
-          const int32_t m = g * cout_g + i;
-          const bool two = i + 1 < cout_g;
-          const int32_t b0 = bias ? bias[m] : 0, b1 = bias && two ? bias[m + 1] : 0;
-          const int32_t r0 = per_channel ? m : 0, r1 = per_channel ? m + 1 : 0;
-          const int8_t* const weights = group_weights + (i / 2) * pair_bytes;
-          const int32_t count = block_end - block;
-          Y* const out = y + (n * p.out_channels + m) * out_plane + block;
-          // The block's sums first, then each channel's requantization in a loop of its own: few
-          // enough live values that neither loop spills.
-          for (int32_t pixel = 0; pixel < count; pixel += 2) {
-            int32_t acc[2][2] = {{b0, b0}, {b1, b1}};
-            s8::dot_pair_2x2(weights, columns + pixel * column_pair_values / 2, groups_of_four, acc);
-            sums[pixel] = acc[0][0];
-            sums[pixel + 1] = acc[0][1];
-            sums[sums_row + pixel] = acc[1][0];
-            sums[sums_row + pixel + 1] = acc[1][1];
-          }
-          ChannelRequantizer<Y>(multiplier[r0], shift[r0], yz, lo, hi).run(sums, count, out);
-          if (two) ChannelRequantizer<Y>(multiplier[r1], shift[r1], yz, lo, hi).run(sums + sums_row, count, out + out_plane);
-        }
+        Y* const out = y + n * p.out_channels * out_plane + block;
+        if (block_pairs == 1)  // deep windows, or no room for more columns
+          s8::pixel_pair_outputs(outputs, columns, block_end - block, out);
+        else
+          s8::block_outputs(outputs, columns, block_end - block, out);
       }
     }
 }

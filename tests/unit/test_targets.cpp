@@ -35,6 +35,10 @@ TEST_CASE("energy per inference: volts x uA/MHz x cycles") {
   const TargetDescription m4 = find_target("cortex-m4");  // 79 uA/MHz at 3.0 V
   REQUIRE(m4.energy_uj(1000000));
   CHECK(*m4.energy_uj(1000000) == Approx(3.0 * 79.0));  // 1 M cycles: 237 uJ
+  const TargetDescription m33 = find_target("cortex-m33");  // STM32L552: 62 uA/MHz at 3.0 V
+  REQUIRE(m33.energy_uj(1000000));
+  CHECK(*m33.energy_uj(1000000) == Approx(3.0 * 62.0));
+  CHECK(m33.ram_bytes == 262144);
   CHECK_FALSE(find_target("cortex-m7").energy_uj(1000000));  // no datasheet figure
 }
 
