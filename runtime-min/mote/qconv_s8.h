@@ -656,25 +656,32 @@ inline int32_t depthwise_window_3x3(const int16_t* MOTE_RESTRICT origin, int32_t
   return depthwise_row_3(origin + 2 * cols, taps.pair[2], taps.third[2], acc);
 }
 
-// dst[k] = src[k] - zero for k < count (a row of a depthwise plane).
+// dst[k] = src[k] - zero for k < count, for `rows` rows (`src_step` and `dst_step` elements
+// apart): the input rows of a depthwise plane. One function for all rows, so that its constants
+// are worked out once per plane rather than once per row (rows are short: 5 values in kws).
 template <class X>
-inline void widen_row(const X* MOTE_RESTRICT src, int32_t zero, int32_t count, int16_t* MOTE_RESTRICT dst) {
-  int32_t k = 0;
+inline void widen_rows(const X* MOTE_RESTRICT src, int32_t src_step, int32_t zero, int32_t count, int32_t rows, int16_t* MOTE_RESTRICT dst,
+                       int32_t dst_step) {
 #if defined(__ARM_FEATURE_DSP)
-  if constexpr (sizeof(X) == 1 && X(-1) < X(0)) {  // int8: four values per step, 7 instructions instead of 12
-    const int32_t offset = static_cast<int32_t>((static_cast<uint32_t>(-zero) & 0xFFFFu) * 0x10001u);
-    for (; k + 4 <= count; k += 4) {
-      uint32_t word;
-      __builtin_memcpy(&word, src + k, 4);
-      const int32_t even = __sxtab16(offset, static_cast<int32_t>(word)), odd = sxtab16_odd(offset, word);  // (v0, v2), (v1, v3)
-      const uint32_t low = (static_cast<uint32_t>(even) & 0xFFFFu) | (static_cast<uint32_t>(odd) << 16);       // pkhbt: (v0, v1)
-      const uint32_t high = (static_cast<uint32_t>(odd) & 0xFFFF0000u) | (static_cast<uint32_t>(even) >> 16);  // pkhtb: (v2, v3)
-      __builtin_memcpy(dst + k, &low, 4);
-      __builtin_memcpy(dst + k + 2, &high, 4);
-    }
-  }
+  const int32_t offset = static_cast<int32_t>((static_cast<uint32_t>(-zero) & 0xFFFFu) * 0x10001u), whole = count & ~3;
 #endif
-  for (; k < count; ++k) dst[k] = static_cast<int16_t>(src[k] - zero);
+  for (int32_t r = 0; r < rows; ++r, src += src_step, dst += dst_step) {
+    int32_t k = 0;
+#if defined(__ARM_FEATURE_DSP)
+    if constexpr (sizeof(X) == 1 && X(-1) < X(0)) {  // int8: four values per step, 7 instructions instead of 12
+      for (; k < whole; k += 4) {
+        uint32_t word;
+        __builtin_memcpy(&word, src + k, 4);
+        const int32_t even = __sxtab16(offset, static_cast<int32_t>(word)), odd = sxtab16_odd(offset, word);  // (v0, v2), (v1, v3)
+        const uint32_t low = (static_cast<uint32_t>(even) & 0xFFFFu) | (static_cast<uint32_t>(odd) << 16);       // pkhbt: (v0, v1)
+        const uint32_t high = (static_cast<uint32_t>(odd) & 0xFFFF0000u) | (static_cast<uint32_t>(even) >> 16);  // pkhtb: (v2, v3)
+        __builtin_memcpy(dst + k, &low, 4);
+        __builtin_memcpy(dst + k + 2, &high, 4);
+      }
+    }
+#endif
+    for (; k < count; ++k) dst[k] = static_cast<int16_t>(src[k] - zero);
+  }
 }
 
 // Columns of qdepthwise_conv_s8's padded plane: the reach of a row of an even number of
@@ -839,11 +846,12 @@ void qdepthwise_conv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT
   for (int32_t k = 0; k < rows * cols; ++k) plane[k] = 0;
   const int32_t first_row = p.pad_begin[1] > 0 ? p.pad_begin[1] : 0, first_col = p.pad_begin[2] > 0 ? p.pad_begin[2] : 0;
   const int32_t count = (reach_cols < in_w + p.pad_begin[2] ? reach_cols : in_w + p.pad_begin[2]) - first_col;
+  const int32_t input_rows = (rows < in_h + p.pad_begin[1] ? rows : in_h + p.pad_begin[1]) - first_row;
   for (int32_t i = 0; i < p.batch * p.in_channels; ++i) {
     const int32_t c = i % p.in_channels;
     const X* xc = x + i * in_h * in_w;
-    for (int32_t r = first_row; r < rows && r - p.pad_begin[1] < in_h; ++r)
-      s8::widen_row(xc + (r - p.pad_begin[1]) * in_w + (first_col - p.pad_begin[2]), xz, count, plane + r * cols + first_col);
+    s8::widen_rows(xc + (first_row - p.pad_begin[1]) * in_w + (first_col - p.pad_begin[2]), in_w, xz, count, input_rows,
+                   plane + first_row * cols + first_col, cols);
     const int8_t* wc = w + c * kernel_h * kernel_w;
     for (int32_t kh = 0; kh < kernel_h; ++kh)
       for (int32_t kw = 0; kw + 2 <= kernel_w; kw += 2)
