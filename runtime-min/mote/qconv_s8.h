@@ -421,7 +421,8 @@ struct GroupOutputs {
 // The `count` (1 or 2) outputs of every channel of a group at a pixel pair whose columns are
 // built (blocks of one pair).
 template <class Y>
-MOTE_NOINLINE void pixel_pair_outputs(const GroupOutputs& o, const int16_t* MOTE_RESTRICT columns, int32_t count, Y* MOTE_RESTRICT y) {
+MOTE_NOINLINE void pixel_pair_outputs(const GroupOutputs& group, const int16_t* MOTE_RESTRICT columns, int32_t count, Y* MOTE_RESTRICT y) {
+  const GroupOutputs o = group;  // a copy the int8 stores cannot alias: its fields stay in registers
   for (int32_t i = 0; i < o.channels; i += 2) {
     const int32_t m = o.first_channel + i;
     const bool two = i + 1 < o.channels;
