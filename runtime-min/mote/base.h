@@ -24,6 +24,14 @@
 #define MOTE_NOINLINE
 #endif
 
+// Cortex-M cores with the DSP extension (M4, M7, M33, M55) when optimising: the int8 kernels'
+// SIMD forms. Their assembly loops take up to 12 registers, which an unoptimised build cannot
+// give them (at -O0 GCC keeps r7 as the frame pointer), so -O0 builds take the plain C forms:
+// the same results, more instructions.
+#if defined(__ARM_FEATURE_DSP) && defined(__OPTIMIZE__)
+#define MOTE_DSP 1
+#endif
+
 namespace mote {
 
 // IEEE binary16 and bfloat16 as plain bit containers (aggregates, so weight tables can be

@@ -10,7 +10,7 @@
 // value is used twice; a fully connected step takes four output channels, so every widened
 // activation is used four times. The compiler packs the weights for this loop (see
 // PackedRows): no reordering at run time. On cores with the DSP extension
-// (__ARM_FEATURE_DSP: Cortex-M4, M7, M33) __sxtb16 widens four weights at once and __smlad does
+// (MOTE_DSP, base.h: Cortex-M4, M7, M33 when optimising) __sxtb16 widens four weights at once and __smlad does
 // two multiply-accumulates; elsewhere the same sums run in plain C. Integer sums do not depend
 // on their order, so both paths give the results of mote::qconv bit for bit.
 #ifndef MOTE_QCONV_S8_H
@@ -46,7 +46,7 @@ struct PackedRows {
 // Two int16 columns interleaved the same way: [column 0, k 0..3] [column 1, k 0..3] ...
 inline int32_t column_index(int32_t k, int32_t column) { return (k >> 2) * 8 + column * 4 + (k & 3); }
 
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
 // __sxtb16 of the word rotated by 8: bytes 1 and 3 as two int16 (one instruction; GCC does not
 // fold the rotation into sxtb16 on its own).
 inline int32_t sxtb16_odd(uint32_t word) {
@@ -66,7 +66,7 @@ inline int32_t sxtab16_odd(int32_t offset, uint32_t word) {
 // rows and two interleaved columns, over `groups` groups of four.
 inline void dot_pair_2x2(const int8_t* MOTE_RESTRICT pair, const int16_t* MOTE_RESTRICT columns, int32_t groups, int32_t (&acc)[2][2]) {
   int32_t a00 = acc[0][0], a01 = acc[0][1], a10 = acc[1][0], a11 = acc[1][1];
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
   // In assembly: written in C, GCC loads the next row's weights early and spills column words
   // to the stack on every group. Here one weight row at a time, each half unpacked just before
   // its two uses (13 registers), 18 instructions per 16 MACs. LDRD needs `columns` 4-byte
@@ -115,7 +115,7 @@ inline void dot_pair_2x2(const int8_t* MOTE_RESTRICT pair, const int16_t* MOTE_R
   acc[1][1] = a11;
 }
 
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
 inline uint32_t load_word(const int8_t* at) {
   uint32_t word;
   __builtin_memcpy(&word, at, 4);
@@ -138,7 +138,7 @@ template <int Pairs, class Unpack>
 inline void dot_pairs_groups(const int8_t* MOTE_RESTRICT pairs, int32_t pair_bytes, int32_t depth, const Unpack& unpack,
                              int32_t (&acc)[2 * Pairs]) {
   static_assert(Pairs == 1 || Pairs == 2, "one or two pairs of rows");
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
   int32_t a0 = acc[0], a1 = acc[1], a2 = 0, a3 = 0;
   if constexpr (Pairs == 2) a2 = acc[2], a3 = acc[3];
   const int32_t whole_groups_end = depth & ~3;
@@ -165,7 +165,7 @@ inline void dot_pairs_groups(const int8_t* MOTE_RESTRICT pairs, int32_t pair_byt
 template <int Pairs>
 inline void dot_pairs_narrow(const int8_t* MOTE_RESTRICT pairs, int32_t pair_bytes, const int8_t* MOTE_RESTRICT values, int32_t zero,
                              int32_t depth, int32_t (&acc)[2 * Pairs]) {
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
   const int32_t offset = static_cast<int32_t>((static_cast<uint32_t>(-zero) & 0xFFFFu) * 0x10001u);
   if constexpr (Pairs == 2) {
     // In assembly: in C, GCC spills two of the 13 values the loop needs on every group. Here
@@ -238,7 +238,7 @@ inline void dot_pairs_narrow(const int8_t* MOTE_RESTRICT pairs, int32_t pair_byt
 template <int Pairs>
 inline void dot_pairs_wide(const int8_t* MOTE_RESTRICT pairs, int32_t pair_bytes, const int16_t* MOTE_RESTRICT values, int32_t depth,
                            int32_t (&acc)[2 * Pairs]) {
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
   dot_pairs_groups<Pairs>(pairs, pair_bytes, depth, [&](int32_t k, int32_t& v01, int32_t& v23) {
     __builtin_memcpy(&v01, values + k, 4);
     __builtin_memcpy(&v23, values + k + 2, 4);
@@ -622,7 +622,7 @@ inline int32_t depthwise_window(const int16_t* MOTE_RESTRICT origin, int32_t col
     const int16_t* tap = origin + kh * dilation_h * cols;
     const int8_t* row = weights + kh * kernel_w;
     int32_t kw = 0;
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
     if (dilation_w == 1)
       for (; kw + 2 <= kernel_w; kw += 2) {
         int32_t two;
@@ -656,7 +656,7 @@ inline Taps3x3 taps_3x3(const int8_t* MOTE_RESTRICT weights, const int32_t* MOTE
 // One row of a 3-tap window: the pair (one __smlad) and the single tap. Without DSP
 // instructions the pair is unpacked from its two int16 halves.
 inline int32_t depthwise_row_3(const int16_t* MOTE_RESTRICT tap, int32_t pair, int32_t third, int32_t acc) {
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
   int32_t two;
   __builtin_memcpy(&two, tap, 4);
   acc = __smlad(pair, two, acc);
@@ -680,12 +680,12 @@ inline int32_t depthwise_window_3x3(const int16_t* MOTE_RESTRICT origin, int32_t
 template <class X>
 inline void widen_rows(const X* MOTE_RESTRICT src, int32_t src_step, int32_t zero, int32_t count, int32_t rows, int16_t* MOTE_RESTRICT dst,
                        int32_t dst_step) {
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
   const int32_t offset = static_cast<int32_t>((static_cast<uint32_t>(-zero) & 0xFFFFu) * 0x10001u), whole = count & ~3;
 #endif
   for (int32_t r = 0; r < rows; ++r, src += src_step, dst += dst_step) {
     int32_t k = 0;
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
     if constexpr (sizeof(X) == 1 && X(-1) < X(0)) {  // int8: four values per step, 7 instructions instead of 12
       for (; k < whole; k += 4) {
         uint32_t word;
@@ -717,33 +717,66 @@ inline bool depthwise_row_sums(const ConvParams& p) {
 }
 
 // The output rows it sums before each requantization loop: at least 32 outputs, so that the
-// loop's set-up is about one instruction per output, and at most the plane's rows.
+// loop's set-up is about one instruction per output, a multiple of 4 where a few more rows
+// make one (the loop takes four outputs per step), and at most the plane's rows.
 inline int32_t depthwise_block_rows(const ConvParams& p) {
-  const int32_t rows = (32 + p.out_size[2] - 1) / p.out_size[2];
+  int32_t rows = (32 + p.out_size[2] - 1) / p.out_size[2];
+  for (int32_t more = 0; more < 3 && rows * p.out_size[2] % 4 != 0; ++more) ++rows;
   return rows < p.out_size[1] ? rows : p.out_size[1];
 }
 
-// sums[j] = bias + the 3x3 window of output j of one row, for j < 2 * pairs, the window of
-// output j starting `Stride * j` taps after `top` (three rows `cols` apart in the padded
-// plane). On DSP cores two outputs per step in assembly, 25 instructions per pair: each window
-// row is read as two words (ldrd: taps t0..t3, `top` and `cols` even), t0 t1 and t1 t2 (or
-// t2 t3) meet the packed weight pair in __smlad (__smladx for the swapped t2 t1), the third
-// taps in the halfword multiplies. The weights fill 4 registers: the three pairs and the
-// first two rows' third taps as one word; the last row's third tap, the bias and the end are
-// read from memory, so the loop needs 12 registers (as many as -O0 leaves, with r7 the frame
-// pointer).
-#if defined(__ARM_FEATURE_DSP)
+// The sums of `rows` output rows of `width` outputs, rows `row_step` taps apart in the padded
+// plane (`cols` wide) starting at `top`: sums[r * width + j] = bias + the 3x3 window of output
+// j of row r, whose top-left tap is `Stride * j` taps after its row's start. On DSP cores, in
+// assembly, two outputs per step, 25 instructions per pair: each window row is read as two
+// words (ldrd: taps t0..t3; `top`, `cols` and `row_step` even), t0 t1 and t1 t2 (or t2 t3)
+// meet the packed weight pair in __smlad (__smladx for the swapped t2 t1), the third taps in
+// the halfword multiplies. An odd row's extra sum (its last pair reads padding) is overwritten
+// by the next row's first; the last row's lands in sums[rows * width]. The weights fill 4
+// registers (the three pairs, and the first two rows' third taps as one word), so the loop
+// takes 12 registers (as many as -O0 leaves, with r7 the frame pointer) and reads the rest from
+// memory: the last third tap, the bias, and between rows the steps to the next one.
+#if defined(MOTE_DSP)
 template <int Stride>
-inline void depthwise_3x3_row_sums(const int16_t* MOTE_RESTRICT top, int32_t cols, const Taps3x3& taps, int32_t bias,
-                                   int32_t* MOTE_RESTRICT sums, int32_t pairs) {
+inline void depthwise_3x3_block_sums(const int16_t* MOTE_RESTRICT top, int32_t cols, int32_t row_step, const Taps3x3& taps, int32_t bias,
+                                     int32_t* MOTE_RESTRICT sums, int32_t width, int32_t rows) {
   static_assert(Stride == 1 || Stride == 2, "column strides 1 and 2");
-  if (pairs > 0) {
-    const int16_t *row0 = top, *row1 = top + cols, *row2 = top + 2 * cols;
-    const int32_t thirds = static_cast<int32_t>((static_cast<uint32_t>(taps.third[0]) & 0xFFFFu) | (static_cast<uint32_t>(taps.third[1]) << 16));
-    const int32_t last_third = taps.third[2];
-    const int32_t* const end = sums + 2 * pairs;
-    int32_t out0, out1, a, b;
-    if constexpr (Stride == 1) {
+  const int32_t pairs = (width + 1) / 2;
+  if (pairs == 0 || rows == 0) return;
+  const int16_t *row0 = top, *row1 = top + cols, *row2 = top + 2 * cols;
+  const int32_t thirds = static_cast<int32_t>((static_cast<uint32_t>(taps.third[0]) & 0xFFFFu) | (static_cast<uint32_t>(taps.third[1]) << 16));
+  const int32_t last_third = taps.third[2];
+  // In bytes: back over an odd row's extra sum, from where a row's taps end to the next row's
+  // start, and the sums a row writes.
+  const int32_t odd_back = (width & 1) * 4, row_skip = (row_step - Stride * 2 * pairs) * 2, row_span = pairs * 8;
+  const int32_t* row_end = sums + 2 * pairs;
+  const int32_t* const block_end = sums + rows * width;
+  int32_t out0, out1, a, b;
+#define MOTE_DEPTHWISE_NEXT_ROW            \
+  "strd %[out0], %[out1], [%[sums]], #8\n" \
+  "ldr %[a], %[row_end]\n"                 \
+  "cmp %[sums], %[a]\n"                    \
+  "bne 1b\n"                               \
+  "ldr %[b], %[odd_back]\n"                \
+  "sub %[sums], %[sums], %[b]\n"           \
+  "ldr %[b], %[row_skip]\n"                \
+  "add %[row0], %[row0], %[b]\n"           \
+  "add %[row1], %[row1], %[b]\n"           \
+  "add %[row2], %[row2], %[b]\n"           \
+  "ldr %[b], %[row_span]\n"                \
+  "add %[a], %[sums], %[b]\n"              \
+  "str %[a], %[row_end]\n"                 \
+  "ldr %[b], %[block_end]\n"               \
+  "cmp %[sums], %[b]\n"                    \
+  "bne 1b\n"
+#define MOTE_DEPTHWISE_OPERANDS                                                                                                     \
+  : [row0] "+r"(row0), [row1] "+r"(row1), [row2] "+r"(row2), [sums] "+r"(sums), [out0] "=&r"(out0), [out1] "=&r"(out1), [a] "=&r"(a), \
+    [b] "=&r"(b), [row_end] "+m"(row_end)                                                                                          \
+  : [pair0] "r"(taps.pair[0]), [pair1] "r"(taps.pair[1]), [pair2] "r"(taps.pair[2]), [thirds] "r"(thirds),                         \
+    [last_third] "m"(last_third), [bias] "m"(bias), [odd_back] "m"(odd_back), [row_skip] "m"(row_skip), [row_span] "m"(row_span),   \
+    [block_end] "m"(block_end)                                                                                                     \
+  : "cc", "memory"
+  if constexpr (Stride == 1) {
 #define MOTE_DEPTHWISE_ROW_S1(row, pair, load_third, third, half) \
   "ldrd %[a], %[b], [%[" row "]], #4\n"                         \
   "smlad %[out0], %[a], %[" pair "], %[out0]\n"                 \
@@ -751,26 +784,19 @@ inline void depthwise_3x3_row_sums(const int16_t* MOTE_RESTRICT top, int32_t col
   "smladx %[out1], %[a], %[" pair "], %[out1]\n" load_third     \
   "smlab" half " %[out0], %[b], %[" third "], %[out0]\n"        \
   "smlat" half " %[out1], %[b], %[" third "], %[out1]\n"
-      __asm__ volatile(
-          "1:\n"
-          "ldr %[out0], %[bias]\n"
-          "mov %[out1], %[out0]\n"
-          MOTE_DEPTHWISE_ROW_S1("row0", "pair0", "", "thirds", "b")
-          MOTE_DEPTHWISE_ROW_S1("row1", "pair1", "", "thirds", "t")
-          MOTE_DEPTHWISE_ROW_S1("row2", "pair2", "ldr %[a], %[last_third]\n", "a", "b")
-          "strd %[out0], %[out1], [%[sums]], #8\n"
-          "ldr %[a], %[end]\n"
-          "cmp %[sums], %[a]\n"
-          "bne 1b\n"
-          : [row0] "+r"(row0), [row1] "+r"(row1), [row2] "+r"(row2), [sums] "+r"(sums), [out0] "=&r"(out0), [out1] "=&r"(out1),
-            [a] "=&r"(a), [b] "=&r"(b)
-          : [pair0] "r"(taps.pair[0]), [pair1] "r"(taps.pair[1]), [pair2] "r"(taps.pair[2]), [thirds] "r"(thirds),
-            [last_third] "m"(last_third), [bias] "m"(bias), [end] "m"(end)
-          : "cc", "memory");
+    __asm__ volatile(
+        "1:\n"
+        "ldr %[out0], %[bias]\n"
+        "mov %[out1], %[out0]\n"
+        MOTE_DEPTHWISE_ROW_S1("row0", "pair0", "", "thirds", "b")
+        MOTE_DEPTHWISE_ROW_S1("row1", "pair1", "", "thirds", "t")
+        MOTE_DEPTHWISE_ROW_S1("row2", "pair2", "ldr %[a], %[last_third]\n", "a", "b")
+        MOTE_DEPTHWISE_NEXT_ROW
+        MOTE_DEPTHWISE_OPERANDS);
 #undef MOTE_DEPTHWISE_ROW_S1
-    } else {
-      // Outputs 2k and 2k + 1 read taps t0..t4 of each row: t0 t1 and t2 t3 meet the pair, t2
-      // and t4 the third tap.
+  } else {
+    // Outputs 2k and 2k + 1 read taps t0..t4 of each row: t0 t1 and t2 t3 meet the pair, t2
+    // and t4 the third tap.
 #define MOTE_DEPTHWISE_ROW_S2(row, pair, half)            \
   "ldrd %[a], %[b], [%[" row "]], #8\n"                  \
   "smlad %[out0], %[a], %[" pair "], %[out0]\n"          \
@@ -778,31 +804,25 @@ inline void depthwise_3x3_row_sums(const int16_t* MOTE_RESTRICT top, int32_t col
   "ldrsh %[a], [%[" row "]]\n"                           \
   "smlab" half " %[out0], %[b], %[thirds], %[out0]\n"    \
   "smlab" half " %[out1], %[a], %[thirds], %[out1]\n"
-      __asm__ volatile(
-          "1:\n"
-          "ldr %[out0], %[bias]\n"
-          "mov %[out1], %[out0]\n"
-          MOTE_DEPTHWISE_ROW_S2("row0", "pair0", "b")
-          MOTE_DEPTHWISE_ROW_S2("row1", "pair1", "t")
-          "ldrd %[a], %[b], [%[row2]], #8\n"
-          "smlad %[out0], %[a], %[pair2], %[out0]\n"
-          "smlad %[out1], %[b], %[pair2], %[out1]\n"
-          "ldr %[a], %[last_third]\n"
-          "smlabb %[out0], %[b], %[a], %[out0]\n"
-          "ldrsh %[b], [%[row2]]\n"
-          "smlabb %[out1], %[b], %[a], %[out1]\n"
-          "strd %[out0], %[out1], [%[sums]], #8\n"
-          "ldr %[a], %[end]\n"
-          "cmp %[sums], %[a]\n"
-          "bne 1b\n"
-          : [row0] "+r"(row0), [row1] "+r"(row1), [row2] "+r"(row2), [sums] "+r"(sums), [out0] "=&r"(out0), [out1] "=&r"(out1),
-            [a] "=&r"(a), [b] "=&r"(b)
-          : [pair0] "r"(taps.pair[0]), [pair1] "r"(taps.pair[1]), [pair2] "r"(taps.pair[2]), [thirds] "r"(thirds),
-            [last_third] "m"(last_third), [bias] "m"(bias), [end] "m"(end)
-          : "cc", "memory");
+    __asm__ volatile(
+        "1:\n"
+        "ldr %[out0], %[bias]\n"
+        "mov %[out1], %[out0]\n"
+        MOTE_DEPTHWISE_ROW_S2("row0", "pair0", "b")
+        MOTE_DEPTHWISE_ROW_S2("row1", "pair1", "t")
+        "ldrd %[a], %[b], [%[row2]], #8\n"
+        "smlad %[out0], %[a], %[pair2], %[out0]\n"
+        "smlad %[out1], %[b], %[pair2], %[out1]\n"
+        "ldr %[a], %[last_third]\n"
+        "smlabb %[out0], %[b], %[a], %[out0]\n"
+        "ldrsh %[b], [%[row2]]\n"
+        "smlabb %[out1], %[b], %[a], %[out1]\n"
+        MOTE_DEPTHWISE_NEXT_ROW
+        MOTE_DEPTHWISE_OPERANDS);
 #undef MOTE_DEPTHWISE_ROW_S2
-    }
   }
+#undef MOTE_DEPTHWISE_OPERANDS
+#undef MOTE_DEPTHWISE_NEXT_ROW
 }
 #endif
 
@@ -839,7 +859,7 @@ inline int64_t qdepthwise_conv_s8_scratch_bytes(const ConvParams& p) {
 // Each channel's input plane is first copied into `plane` minus the input zero point and
 // surrounded by its zero padding, so no tap needs a bounds check and the output may overwrite
 // the input (y == x). On DSP cores 3x3 windows are summed a block of rows at a time and then
-// requantized together (s8::depthwise_3x3_row_sums, ChannelRequantizer::run).
+// requantized together (s8::depthwise_3x3_block_sums, ChannelRequantizer::run).
 template <class X, class Y>
 void qdepthwise_conv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
                         const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
@@ -852,7 +872,7 @@ void qdepthwise_conv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT
   const int32_t reach_cols = s8::reach(out_w, p.stride[2], kernel_w, p.dilation[2]), cols = s8::depthwise_plane_cols(p);
   const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
   const bool unit_3x3 = kernel_h == 3 && kernel_w == 3 && p.dilation[1] == 1 && p.dilation[2] == 1;
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
   const bool row_sums = s8::depthwise_row_sums(p);
   const int32_t block_rows = s8::depthwise_block_rows(p);
   // After the plane (a whole number of int32: cols is even), the block of sums.
@@ -882,23 +902,18 @@ void qdepthwise_conv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT
     // GCC would reload fields and captured variables after every output.
     const ChannelRequantizer<Y> requant(multiplier[r], shift[r], yz, q.act_min, q.act_max);
     const int32_t row_step = p.stride[1] * cols, col_step = p.stride[2];
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
     if (row_sums) {
       // Blocks of rows' sums, then their requantization in one loop (ChannelRequantizer::run):
       // the window loop then holds the weights in registers, and the requantization its
-      // constants. Rows are summed in pairs of outputs; an odd row's extra sum is overwritten
-      // by the next row's first (the block's last one lands in the spare slot).
+      // constants.
       const s8::Taps3x3 taps = s8::taps_3x3(wc, pairs);
-      const int32_t row_pairs = (out_w + 1) / 2;
       for (int32_t oh = 0; oh < out_h; oh += block_rows) {
         const int32_t block = out_h - oh < block_rows ? out_h - oh : block_rows;
-        for (int32_t k = 0; k < block; ++k) {
-          const int16_t* top = plane + (oh + k) * row_step;
-          if (col_step == 1)
-            s8::depthwise_3x3_row_sums<1>(top, cols, taps, acc0, sums + k * out_w, row_pairs);
-          else
-            s8::depthwise_3x3_row_sums<2>(top, cols, taps, acc0, sums + k * out_w, row_pairs);
-        }
+        if (col_step == 1)
+          s8::depthwise_3x3_block_sums<1>(plane + oh * row_step, cols, row_step, taps, acc0, sums, out_w, block);
+        else
+          s8::depthwise_3x3_block_sums<2>(plane + oh * row_step, cols, row_step, taps, acc0, sums, out_w, block);
         requant.run(sums, block * out_w, out);
         out += block * out_w;
       }

@@ -159,7 +159,7 @@ class ChannelRequantizer {
   Y fast_form(int32_t acc) const { return saturate_to<Y>(fused_(acc) + zero_, lo_, hi_); }
   // out[k] = (*this)(sums[k]) for k < count.
   void run(const int32_t* MOTE_RESTRICT sums, int32_t count, Y* MOTE_RESTRICT out) const {
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
     if constexpr (kTfliteForm && sizeof(Y) == 1)
       if (fast() && fused_.high_shift <= 22 && count > 0) return run_int8_asm(sums, count, reinterpret_cast<int8_t*>(out));
 #endif
@@ -170,7 +170,7 @@ class ChannelRequantizer {
   }
 
  private:
-#if defined(__ARM_FEATURE_DSP)
+#if defined(MOTE_DSP)
   // run's loop for int8 outputs in assembly. The zero point is folded into the rounding
   // constant, as floor(h / 2^s) + z = floor((h + z 2^s) / 2^s); with s <= 22 and |h| <= 2^30
   // the sum stays within int32. Four outputs per step where high_shift >= 1 (run_four_int8),
@@ -331,7 +331,7 @@ void quantize_linear(const QuantizeParams& p, const T* MOTE_RESTRICT x, const fl
       const float s = scale[c];
       const int32_t zp = zero_point ? static_cast<int32_t>(zero_point[c]) : 0;
       const float low = static_cast<float>(lo - zp), high = static_cast<float>(hi - zp);
-#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FP) && !defined(__FAST_MATH__)
+#if defined(MOTE_DSP) && defined(__ARM_FP) && !defined(__FAST_MATH__)
       // Cortex-M with an FPU: vcvtr rounds half to even (the FPU's default mode), saturates to
       // int32 and gives 0 for NaN; a saturating add of the zero point and __ssat clamp the rest:
       // the same results in 9 instructions per value instead of 22.
