@@ -275,8 +275,7 @@ inline void taps_inside(int32_t origin, int32_t kernel, int32_t dilation, int32_
 // Column `column` (0 or 1) of the interleaved pair for an output pixel whose window reaches
 // into the padding: the receptive field over the group's input channels, in weight order
 // (channel, kd, kh, kw), minus the input zero point, padding taps 0; zero-filled to
-// padded_depth. Value k goes to out[k + (k & ~3)] (column_index without the column), and each
-// window row is split once into its padding and input taps.
+// padded_depth. Value k goes to out[k + (k & ~3)] (column_index without the column).
 template <class X>
 inline void build_column(const ConvParams& p, const X* MOTE_RESTRICT xg, int32_t x_zero, int32_t pixel, int16_t* MOTE_RESTRICT columns,
                          int32_t column) {
@@ -291,23 +290,17 @@ inline void build_column(const ConvParams& p, const X* MOTE_RESTRICT xg, int32_t
   taps_inside(ih0, p.kernel[1], p.dilation[1], p.in_size[1], kh_first, kh_end);
   taps_inside(iw0, kernel_w, dilation_w, p.in_size[2], kw_first, kw_end);
   int16_t* const out = columns + column * 4;
-  int32_t k = 0;
-  auto zeros = [&](int32_t count) {
-    for (const int32_t end = k + count; k < end; ++k) out[k + (k & ~3)] = 0;
-  };
+  // Every value 0 first, four at a time (padding taps contribute nothing), then the taps inside
+  // the input: no test per tap.
+  for (int32_t g = 0; g < padded_depth(depth) / 4; ++g) __builtin_memset(out + 8 * g, 0, 8);
+  const int32_t window = p.kernel[0] * p.kernel[1] * kernel_w;
   for (int32_t c = 0; c < cin_g; ++c)
-    for (int32_t kd = 0; kd < p.kernel[0]; ++kd)
-      for (int32_t kh = 0; kh < p.kernel[1]; ++kh) {
-        if (kd < kd_first || kd >= kd_end || kh < kh_first || kh >= kh_end) {
-          zeros(kernel_w);
-          continue;
-        }
+    for (int32_t kd = kd_first; kd < kd_end; ++kd)
+      for (int32_t kh = kh_first; kh < kh_end; ++kh) {
         const X* row = xg + c * in_plane + ((id0 + kd * p.dilation[0]) * p.in_size[1] + ih0 + kh * p.dilation[1]) * p.in_size[2] + iw0;
-        zeros(kw_first);
+        int32_t k = c * window + (kd * p.kernel[1] + kh) * kernel_w + kw_first;
         for (int32_t kw = kw_first; kw < kw_end; ++kw, ++k) out[k + (k & ~3)] = static_cast<int16_t>(row[kw * dilation_w] - x_zero);
-        zeros(kernel_w - kw_end);
       }
-  zeros(padded_depth(depth) - depth);
 }
 
 // The column of an output pixel whose window lies inside the input (no padding tap): value k
