@@ -54,6 +54,12 @@ inline int32_t sxtb16_odd(uint32_t word) {
   __asm__("sxtb16 %0, %1, ror #8" : "=r"(out) : "r"(word));
   return out;
 }
+// (low, high) as the two halves of a word (pkhbt; GCC writes uxth and orr).
+inline int32_t pack_halves(int32_t low, int32_t high) {
+  int32_t out;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(out) : "r"(low), "r"(high));
+  return out;
+}
 // The same with a per-halfword offset added (__sxtab16 of the rotated word).
 inline int32_t sxtab16_odd(int32_t offset, uint32_t word) {
   int32_t out;
@@ -303,22 +309,41 @@ inline void build_column(const ConvParams& p, const X* MOTE_RESTRICT xg, int32_t
       }
 }
 
+// The input zero point as put_four takes it: on DSP cores twice, as the halves of a word.
+inline int32_t group_zero(int32_t zero) {
+#if defined(MOTE_DSP)
+  return pack_halves(zero, zero);
+#else
+  return zero;
+#endif
+}
+
+// out[0..3] = v0..v3 minus the input zero point (`zero` from group_zero): one group of a
+// column. On DSP cores two values per word, offset together (__ssub16: the differences fit
+// int16).
+inline void put_four(int32_t v0, int32_t v1, int32_t v2, int32_t v3, int32_t zero, int16_t* MOTE_RESTRICT out) {
+#if defined(MOTE_DSP)
+  const int32_t low = __ssub16(pack_halves(v0, v1), zero), high = __ssub16(pack_halves(v2, v3), zero);
+  __builtin_memcpy(out, &low, 4);
+  __builtin_memcpy(out + 2, &high, 4);
+#else
+  out[0] = static_cast<int16_t>(v0 - zero);
+  out[1] = static_cast<int16_t>(v1 - zero);
+  out[2] = static_cast<int16_t>(v2 - zero);
+  out[3] = static_cast<int16_t>(v3 - zero);
+#endif
+}
+
 // The column of an output pixel whose window lies inside the input (no padding tap): value k
 // is at `window + offsets[k]` (the compiler's tap_offsets), stored four at a time in the
-// interleaved layout; the padded tail of the last group is zeroed. On DSP cores each two
-// values are packed into one word and offset by the zero point together (__ssub16: the
-// differences fit int16).
+// interleaved layout; the padded tail of the last group is zeroed.
 template <class X>
 inline void build_inside_column(const X* MOTE_RESTRICT window, int32_t x_zero, const int32_t* MOTE_RESTRICT offsets, int32_t depth,
                                 int16_t* MOTE_RESTRICT columns, int32_t column) {
   int16_t* out = columns + column * 4;
-  const int32_t groups = padded_depth(depth) / 4;
-  for (int32_t g = 0; g < groups; ++g, out += 8, offsets += 4) {
-    out[0] = static_cast<int16_t>(window[offsets[0]] - x_zero);
-    out[1] = static_cast<int16_t>(window[offsets[1]] - x_zero);
-    out[2] = static_cast<int16_t>(window[offsets[2]] - x_zero);
-    out[3] = static_cast<int16_t>(window[offsets[3]] - x_zero);
-  }
+  const int32_t groups = padded_depth(depth) / 4, zero = group_zero(x_zero);
+  for (int32_t g = 0; g < groups; ++g, out += 8, offsets += 4)
+    put_four(window[offsets[0]], window[offsets[1]], window[offsets[2]], window[offsets[3]], zero, out);
   for (int32_t k = depth; k < padded_depth(depth); ++k) columns[column_index(k, column)] = 0;
 }
 
@@ -327,13 +352,9 @@ template <class X>
 inline void build_strided_column(const X* MOTE_RESTRICT window, int32_t x_zero, int32_t stride, int32_t depth,
                                  int16_t* MOTE_RESTRICT columns, int32_t column) {
   int16_t* out = columns + column * 4;
-  const int32_t whole_groups = depth / 4;
-  for (int32_t g = 0; g < whole_groups; ++g, out += 8, window += 4 * stride) {
-    out[0] = static_cast<int16_t>(window[0] - x_zero);
-    out[1] = static_cast<int16_t>(window[stride] - x_zero);
-    out[2] = static_cast<int16_t>(window[2 * stride] - x_zero);
-    out[3] = static_cast<int16_t>(window[3 * stride] - x_zero);
-  }
+  const int32_t whole_groups = depth / 4, zero = group_zero(x_zero);
+  for (int32_t g = 0; g < whole_groups; ++g, out += 8, window += 4 * stride)
+    put_four(window[0], window[stride], window[2 * stride], window[3 * stride], zero, out);
   for (int32_t k = whole_groups * 4; k < padded_depth(depth); ++k, window += stride)
     columns[column_index(k, column)] = k < depth ? static_cast<int16_t>(window[0] - x_zero) : int16_t{0};
 }
