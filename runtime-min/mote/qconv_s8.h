@@ -75,36 +75,41 @@ inline void dot_pair_2x2(const int8_t* MOTE_RESTRICT pair, const int16_t* MOTE_R
 #if defined(MOTE_DSP)
   // In assembly: written in C, GCC loads the next row's weights early and spills column words
   // to the stack on every group. Here one weight row at a time, each half unpacked just before
-  // its two uses (13 registers), 18 instructions per 16 MACs. LDRD needs `columns` 4-byte
-  // aligned: it is an arena scratch buffer, and arena buffers are aligned to at least 8.
-  if (groups > 0) {
-    const int16_t* const end = columns + 8 * groups;
-    int32_t c0_low, c0_high, c1_low, c1_high, w, half;
+  // its two uses (13 registers), 17 instructions per 16 MACs: two groups per loop step (an odd
+  // count takes its first group alone). LDRD needs `columns` 4-byte aligned: it is an arena
+  // scratch buffer, and arena buffers are aligned to at least 8.
+#define MOTE_DOT_GROUP                                    \
+  "ldrd %[c1l], %[c1h], [%[col], #8]\n"                   \
+  "ldrd %[c0l], %[c0h], [%[col]], #16\n"                  \
+  "ldr %[w], [%[pair]], #4\n"                             \
+  "sxtb16 %[half], %[w]\n"                                \
+  "smlad %[a00], %[half], %[c0l], %[a00]\n"               \
+  "smlad %[a01], %[half], %[c1l], %[a01]\n"               \
+  "sxtb16 %[half], %[w], ror #8\n"                        \
+  "smlad %[a00], %[half], %[c0h], %[a00]\n"               \
+  "smlad %[a01], %[half], %[c1h], %[a01]\n"               \
+  "ldr %[w], [%[pair]], #4\n"                             \
+  "sxtb16 %[half], %[w]\n"                                \
+  "smlad %[a10], %[half], %[c0l], %[a10]\n"               \
+  "smlad %[a11], %[half], %[c1l], %[a11]\n"               \
+  "sxtb16 %[half], %[w], ror #8\n"                        \
+  "smlad %[a10], %[half], %[c0h], %[a10]\n"               \
+  "smlad %[a11], %[half], %[c1h], %[a11]\n"
+#define MOTE_DOT_OPERANDS                                                                                                     \
+  : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [pair] "+r"(pair), [col] "+r"(columns),               \
+    [c0l] "=&r"(c0_low), [c0h] "=&r"(c0_high), [c1l] "=&r"(c1_low), [c1h] "=&r"(c1_high), [w] "=&r"(w), [half] "=&r"(half) \
+  : [end] "r"(end)                                                                                                            \
+  : "cc", "memory"
+  const int16_t* const end = columns + 8 * groups;
+  int32_t c0_low, c0_high, c1_low, c1_high, w, half;
+  if (groups & 1) __asm__ volatile(MOTE_DOT_GROUP MOTE_DOT_OPERANDS);
+  if (groups > 1)
     __asm__ volatile(
-        "1:\n"
-        "ldrd %[c1l], %[c1h], [%[col], #8]\n"
-        "ldrd %[c0l], %[c0h], [%[col]], #16\n"
-        "ldr %[w], [%[pair]], #4\n"
-        "sxtb16 %[half], %[w]\n"
-        "smlad %[a00], %[half], %[c0l], %[a00]\n"
-        "smlad %[a01], %[half], %[c1l], %[a01]\n"
-        "sxtb16 %[half], %[w], ror #8\n"
-        "smlad %[a00], %[half], %[c0h], %[a00]\n"
-        "smlad %[a01], %[half], %[c1h], %[a01]\n"
-        "ldr %[w], [%[pair]], #4\n"
-        "sxtb16 %[half], %[w]\n"
-        "smlad %[a10], %[half], %[c0l], %[a10]\n"
-        "smlad %[a11], %[half], %[c1l], %[a11]\n"
-        "sxtb16 %[half], %[w], ror #8\n"
-        "smlad %[a10], %[half], %[c0h], %[a10]\n"
-        "smlad %[a11], %[half], %[c1h], %[a11]\n"
+        "1:\n" MOTE_DOT_GROUP MOTE_DOT_GROUP
         "cmp %[col], %[end]\n"
-        "bne 1b\n"
-        : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [pair] "+r"(pair), [col] "+r"(columns),
-          [c0l] "=&r"(c0_low), [c0h] "=&r"(c0_high), [c1l] "=&r"(c1_low), [c1h] "=&r"(c1_high), [w] "=&r"(w), [half] "=&r"(half)
-        : [end] "r"(end)
-        : "cc", "memory");
-  }
+        "bne 1b\n" MOTE_DOT_OPERANDS);
+#undef MOTE_DOT_OPERANDS
+#undef MOTE_DOT_GROUP
 #else
   for (int32_t k = 0; k < groups * 4; ++k) {
     const int32_t w0 = pair[PackedRows::index(k, 0, true)], w1 = pair[PackedRows::index(k, 1, true)];
