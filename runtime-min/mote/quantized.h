@@ -712,9 +712,16 @@ inline void qadd_lookup(const QAddParams& p, const int8_t* MOTE_RESTRICT a, cons
   const int32_t* const a_at = a_table + 128;
   const int32_t* const b_at = b_table + 128;
   const BroadcastParams& shape = q.broadcast;
-  if (shape.rank == 1 && shape.a_strides[0] == 1 && shape.b_strides[0] == 1 && output.fast()) {  // same shapes: one flat loop
-    for (int32_t i = 0; i < shape.count; ++i) y[i] = output.fast_form(a_at[a[i]] + b_at[b[i]]);
-    return;
+  if (shape.rank == 1 && shape.a_strides[0] == 1 && shape.b_strides[0] == 1) {  // same shapes: one flat loop
+    if (Int8Requantization::applies(p.y_multiplier, p.y_shift)) {
+      const Int8Requantization fast(p.y_multiplier, p.y_shift, q.y_zero, q.act_min, q.act_max);
+      for (int32_t i = 0; i < shape.count; ++i) y[i] = fast(a_at[a[i]] + b_at[b[i]]);
+      return;
+    }
+    if (output.fast()) {
+      for (int32_t i = 0; i < shape.count; ++i) y[i] = output.fast_form(a_at[a[i]] + b_at[b[i]]);
+      return;
+    }
   }
   for_each_broadcast(shape, [&](int32_t o, int32_t ia, int32_t ib, int32_t) { y[o] = output(a_at[a[ia]] + b_at[b[ib]]); });
 }
