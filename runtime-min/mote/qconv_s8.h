@@ -9,8 +9,8 @@
 // convolution step takes two output channels at two pixels, so every loaded weight and column
 // value is used twice; a fully connected step takes four output channels, so every widened
 // activation is used four times. The compiler packs the weights for this loop (see
-// PackedRows): no reordering at run time. On cores with the DSP extension
-// (MOTE_DSP, base.h: Cortex-M4, M7, M33 when optimising) __sxtb16 widens four weights at once and __smlad does
+// PackedRows): no reordering at run time. On cores with the DSP extension, when optimising
+// (MOTE_DSP, base.h: Cortex-M4, M7, M33), __sxtb16 widens four weights at once and __smlad does
 // two multiply-accumulates; elsewhere the same sums run in plain C. Integer sums do not depend
 // on their order, so both paths give the results of mote::qconv bit for bit.
 #ifndef MOTE_QCONV_S8_H

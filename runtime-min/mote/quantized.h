@@ -708,20 +708,19 @@ inline void qadd_input_table(int32_t multiplier, int32_t shift, int32_t zero, in
 inline void qadd_lookup(const QAddParams& p, const int8_t* MOTE_RESTRICT a, const int8_t* MOTE_RESTRICT b,
                         const int32_t* MOTE_RESTRICT a_table, const int32_t* MOTE_RESTRICT b_table, int8_t* MOTE_RESTRICT y) {
   const QBinaryParams& q = p.binary;
-  const ChannelRequantizer<int8_t> output(p.y_multiplier, p.y_shift, q.y_zero, q.act_min, q.act_max);
   const int32_t* const a_at = a_table + 128;
   const int32_t* const b_at = b_table + 128;
   const BroadcastParams& shape = q.broadcast;
-  if (shape.rank == 1 && shape.a_strides[0] == 1 && shape.b_strides[0] == 1) {  // same shapes: one flat loop
-    if (Int8Requantization::applies(p.y_multiplier, p.y_shift)) {
-      const Int8Requantization fast(p.y_multiplier, p.y_shift, q.y_zero, q.act_min, q.act_max);
-      for (int32_t i = 0; i < shape.count; ++i) y[i] = fast(a_at[a[i]] + b_at[b[i]]);
-      return;
-    }
-    if (output.fast()) {
-      for (int32_t i = 0; i < shape.count; ++i) y[i] = output.fast_form(a_at[a[i]] + b_at[b[i]]);
-      return;
-    }
+  const bool flat = shape.rank == 1 && shape.a_strides[0] == 1 && shape.b_strides[0] == 1;  // same shapes: one flat loop
+  if (flat && Int8Requantization::applies(p.y_multiplier, p.y_shift)) {
+    const Int8Requantization fast(p.y_multiplier, p.y_shift, q.y_zero, q.act_min, q.act_max);
+    for (int32_t i = 0; i < shape.count; ++i) y[i] = fast(a_at[a[i]] + b_at[b[i]]);
+    return;
+  }
+  const ChannelRequantizer<int8_t> output(p.y_multiplier, p.y_shift, q.y_zero, q.act_min, q.act_max);
+  if (flat && output.fast()) {
+    for (int32_t i = 0; i < shape.count; ++i) y[i] = output.fast_form(a_at[a[i]] + b_at[b[i]]);
+    return;
   }
   for_each_broadcast(shape, [&](int32_t o, int32_t ia, int32_t ib, int32_t) { y[o] = output(a_at[a[ia]] + b_at[b[ib]]); });
 }
