@@ -440,8 +440,8 @@ MOTE_NOINLINE void pixel_pair_outputs(const GroupOutputs& group, const int16_t* 
   for (int32_t i = 0; i < o.channels; i += 2) {
     const int32_t m = o.first_channel + i;
     const bool two = i + 1 < o.channels;
-    int32_t acc[2][2] = {{o.bias ? o.bias[m] : 0, 0}, {o.bias && two ? o.bias[m + 1] : 0, 0}};
-    acc[0][1] = acc[0][0], acc[1][1] = acc[1][0];
+    const int32_t b0 = o.bias ? o.bias[m] : 0, b1 = o.bias && two ? o.bias[m + 1] : 0;
+    int32_t acc[2][2] = {{b0, b0}, {b1, b1}};
     dot_pair_2x2(o.weights + (i / 2) * o.pair_bytes, columns, o.groups_of_four, acc);
     const int32_t r0 = o.per_channel ? m : 0, r1 = o.per_channel ? m + 1 : 0;
     Y* const out = y + m * o.out_plane;
@@ -862,7 +862,8 @@ inline bool qdepthwise_conv_s8_supports(const ConvParams& p) {
 }
 
 // Scratch bytes qdepthwise_conv_s8 needs: one padded int16 plane and, where it sums output rows
-// first, a block of rows' int32 sums and the odd row's extra one.
+// first, a block of rows' int32 sums and the odd row's extra one (reserved for every core: the
+// generated code is the same for all, and only DSP builds use them).
 inline int64_t qdepthwise_conv_s8_scratch_bytes(const ConvParams& p) {
   const int64_t plane = static_cast<int64_t>(s8::reach(p.out_size[1], p.stride[1], p.kernel[1], p.dilation[1])) * s8::depthwise_plane_cols(p);
   const int64_t sums = s8::depthwise_row_sums(p) ? static_cast<int64_t>(s8::depthwise_block_rows(p)) * p.out_size[2] + 1 : 0;
