@@ -427,26 +427,101 @@ struct GroupOutputs {
   int32_t pair_bytes, groups_of_four, channels, first_channel;
   const int32_t *bias, *multiplier, *shift;
   bool per_channel;
+  bool int8_form;  // int8 outputs, every channel's requantization Int8Requantization's
   int32_t zero, lo, hi, out_plane;
   int32_t* sums;  // two rows of sums_row int32 (blocks of more than one pair)
   int32_t sums_row, column_pair_values;
 };
+
+// Whether Int8Requantization applies to all `count` requantizations (multiplier, shift) of a
+// kernel with int8 outputs.
+template <class Y>
+inline bool int8_requantization_applies(const int32_t* multiplier, const int32_t* shift, int32_t count) {
+  if constexpr (sizeof(Y) != 1 || !OutputRequantization<Y>::kTflite) return false;
+  for (int32_t c = 0; c < count; ++c)
+    if (!Int8Requantization::applies(multiplier[c], shift[c])) return false;
+  return true;
+}
+
+// The sums of channels first_channel + i and + i + 1 (if the group has it) at a pixel pair whose
+// columns are built: acc[r][j] for channel r, pixel j, each started from its bias.
+inline void channel_pair_sums(const GroupOutputs& o, int32_t i, const int16_t* MOTE_RESTRICT columns, int32_t (&acc)[2][2]) {
+  const int32_t m = o.first_channel + i;
+  const int32_t b0 = o.bias ? o.bias[m] : 0, b1 = o.bias && i + 1 < o.channels ? o.bias[m + 1] : 0;
+  acc[0][0] = acc[0][1] = b0;
+  acc[1][0] = acc[1][1] = b1;
+  dot_pair_2x2(o.weights + (i / 2) * o.pair_bytes, columns, o.groups_of_four, acc);
+}
+
+#if defined(MOTE_DSP)
+// out[0], out[1] = one channel's two int8 outputs at a pixel pair, clamped and stored together:
+// each is saturated to int8 (ssat; the bounds lie within it) and put in a byte of one word
+// (bfi), then both are clamped bytewise (`low`, `high`: the bounds in every byte; ssub8 sets a
+// byte's GE flag where the difference is >= 0, sel picks by it) and stored as a halfword.
+inline void store_pair_int8(const Int8Requantization& requant, int32_t acc0, int32_t acc1, uint32_t low, uint32_t high,
+                            int8_t* MOTE_RESTRICT out) {
+  int32_t both = __ssat(requant.unclamped(acc0), 8), scratch;
+  __asm__(
+      "bfi %[both], %[second], #8, #8\n"
+      "ssub8 %[scratch], %[both], %[low]\n"
+      "sel %[both], %[both], %[low]\n"
+      "ssub8 %[scratch], %[high], %[both]\n"
+      "sel %[both], %[both], %[high]\n"
+      : [both] "+r"(both), [scratch] "=&r"(scratch)
+      : [second] "r"(__ssat(requant.unclamped(acc1), 8)), [low] "r"(low), [high] "r"(high)
+      : "cc");
+  const uint16_t pair = static_cast<uint16_t>(both);
+  __builtin_memcpy(out, &pair, 2);
+}
+
+// pixel_pair_outputs for a full pair where every channel's two outputs take store_pair_int8:
+// about 12 instructions per output after the sums, where requantize_two takes about 40. The
+// loop walks its weights, biases, constants and outputs by pointer: the dot product's assembly
+// leaves few registers, and indexing the group's arrays would cost more than the stores.
+inline void pixel_pair_int8_outputs(const GroupOutputs& o, const int16_t* MOTE_RESTRICT columns, int8_t* MOTE_RESTRICT y) {
+  const uint32_t low = static_cast<uint8_t>(o.lo) * 0x01010101u, high = static_cast<uint8_t>(o.hi) * 0x01010101u;
+  const int32_t constants_step = o.per_channel ? 1 : 0, plane = o.out_plane, groups = o.groups_of_four, zero = o.zero;
+  const int32_t pair_bytes = o.pair_bytes, lo = o.lo, hi = o.hi;
+  const int32_t* bias = o.bias ? o.bias + o.first_channel : nullptr;
+  const int32_t* multiplier = o.multiplier + constants_step * o.first_channel;
+  const int32_t* shift = o.shift + constants_step * o.first_channel;
+  const int8_t* weights = o.weights;
+  int8_t* out = y + o.first_channel * plane;
+  for (int32_t left = o.channels; left > 0; left -= 2) {
+    int32_t acc[2][2] = {};
+    if (bias) {
+      acc[0][0] = acc[0][1] = bias[0];
+      if (left > 1) acc[1][0] = acc[1][1] = bias[1];
+      bias += 2;
+    }
+    dot_pair_2x2(weights, columns, groups, acc);
+    weights += pair_bytes;
+    store_pair_int8(Int8Requantization(*multiplier, *shift, zero, lo, hi), acc[0][0], acc[0][1], low, high, out);
+    multiplier += constants_step, shift += constants_step, out += plane;
+    if (left > 1) {
+      store_pair_int8(Int8Requantization(*multiplier, *shift, zero, lo, hi), acc[1][0], acc[1][1], low, high, out);
+      multiplier += constants_step, shift += constants_step, out += plane;
+    }
+  }
+}
+#endif
 
 // The `count` (1 or 2) outputs of every channel of a group at a pixel pair whose columns are
 // built (blocks of one pair).
 template <class Y>
 MOTE_NOINLINE void pixel_pair_outputs(const GroupOutputs& group, const int16_t* MOTE_RESTRICT columns, int32_t count, Y* MOTE_RESTRICT y) {
   const GroupOutputs o = group;  // a copy the int8 stores cannot alias: its fields stay in registers
+#if defined(MOTE_DSP)
+  if constexpr (sizeof(Y) == 1)
+    if (o.int8_form && count == 2) return pixel_pair_int8_outputs(o, columns, reinterpret_cast<int8_t*>(y));
+#endif
   for (int32_t i = 0; i < o.channels; i += 2) {
-    const int32_t m = o.first_channel + i;
-    const bool two = i + 1 < o.channels;
-    const int32_t b0 = o.bias ? o.bias[m] : 0, b1 = o.bias && two ? o.bias[m + 1] : 0;
-    int32_t acc[2][2] = {{b0, b0}, {b1, b1}};
-    dot_pair_2x2(o.weights + (i / 2) * o.pair_bytes, columns, o.groups_of_four, acc);
-    const int32_t r0 = o.per_channel ? m : 0, r1 = o.per_channel ? m + 1 : 0;
+    int32_t acc[2][2];
+    channel_pair_sums(o, i, columns, acc);
+    const int32_t m = o.first_channel + i, r0 = o.per_channel ? m : 0, r1 = o.per_channel ? m + 1 : 0;
     Y* const out = y + m * o.out_plane;
     requantize_two(acc[0], count, o.multiplier[r0], o.shift[r0], o.zero, o.lo, o.hi, out);
-    if (two) requantize_two(acc[1], count, o.multiplier[r1], o.shift[r1], o.zero, o.lo, o.hi, out + o.out_plane);
+    if (i + 1 < o.channels) requantize_two(acc[1], count, o.multiplier[r1], o.shift[r1], o.zero, o.lo, o.hi, out + o.out_plane);
   }
 }
 
@@ -546,6 +621,7 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
   int32_t* const sums = reinterpret_cast<int32_t*>(columns + block_pairs * column_pair_values);
   const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
   const bool per_channel = q.requant_count != 1;
+  const bool int8_form = s8::int8_requantization_applies<Y>(multiplier, shift, q.requant_count);
   const int32_t lo = q.act_min, hi = q.act_max;  // locals: the int8 stores would force reloads of q's fields
   // Offsets are int32: a tensor on a microcontroller is far below 2 GiB, and 64-bit index
   // arithmetic costs several instructions per output on 32-bit cores.
@@ -554,7 +630,8 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
       const X* xg = x + (n * p.in_channels + g * cin_g) * in_plane;
       // Weight pairs restart in every group (the compiler packs each group's rows apart).
       const s8::GroupOutputs outputs{w + g * ((cout_g + 1) / 2) * pair_bytes, pair_bytes, groups_of_four, cout_g, g * cout_g, bias,
-                                     multiplier, shift, per_channel, yz, lo, hi, out_plane, sums, 2 * block_pairs, column_pair_values};
+                                     multiplier, shift, per_channel, int8_form, yz, lo, hi, out_plane, sums, 2 * block_pairs,
+                                     column_pair_values};
       for (int32_t block = 0; block < out_plane; block += 2 * block_pairs) {
         const int32_t block_end = block + 2 * block_pairs < out_plane ? block + 2 * block_pairs : out_plane;
         for (int32_t pixel = block; pixel < block_end; pixel += 2) {

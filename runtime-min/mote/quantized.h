@@ -279,10 +279,14 @@ class Int8Requantization {
       : multiplier_(multiplier), high_shift_(-shift - 1),
         base_high_(static_cast<int32_t>(static_cast<uint32_t>(2 * zero + 1) << (-shift - 2))), lo_(lo), hi_(hi) {}
   int8_t operator()(int32_t acc) const {
+    const int32_t v = unclamped(acc);
+    return static_cast<int8_t>(v < lo_ ? lo_ : (v > hi_ ? hi_ : v));
+  }
+  // The output before the clamp to [lo, hi] (for kernels that clamp several outputs at once).
+  int32_t unclamped(int32_t acc) const {
     const uint32_t low = (static_cast<uint32_t>(acc) & 0x80000000u) | 0x40000000u;
     const int64_t start = static_cast<int64_t>(base_high_ + (acc >> 31)) * (int64_t{1} << 32) + low;
-    const int32_t v = static_cast<int32_t>((start + static_cast<int64_t>(acc) * multiplier_) >> 32) >> high_shift_;
-    return static_cast<int8_t>(v < lo_ ? lo_ : (v > hi_ ? hi_ : v));
+    return static_cast<int32_t>((start + static_cast<int64_t>(acc) * multiplier_) >> 32) >> high_shift_;
   }
 
  private:

@@ -59,13 +59,14 @@ def write(folder, nodes, inits, x_shape, y_shape, x):
         f.write(numpy_helper.from_array(x.astype(np.float32), "x").SerializeToString())
 
 
-def conv_model(folder, cin, cout, size, kernel, strides=(1, 1), pads=(0, 0, 0, 0), dilations=(1, 1), group=1, activation=None):
+def conv_model(folder, cin, cout, size, kernel, strides=(1, 1), pads=(0, 0, 0, 0), dilations=(1, 1), group=1, activation=None,
+               y_scale=0.11, x_range=6, bias_std=0.5):
     """activation: None, "relu" or "relu6" (Clip to [0, 6]: both output bounds inside int8's)."""
-    x_scale, x_zero, y_scale, y_zero = 0.05, 3, 0.11, -7
+    x_scale, x_zero, y_zero = 0.05, 3, -7
     nodes, inits, xq = q_dq("x", x_scale, x_zero)
     w = rng.standard_normal((cout, cin // group) + tuple(kernel)).astype(np.float32) * 0.3
     wn, wi, w_scale = int8_weights("w", w, 0)
-    bn, bi = int32_bias("b", rng.standard_normal(cout).astype(np.float32) * 0.5, x_scale * w_scale)
+    bn, bi = int32_bias("b", rng.standard_normal(cout).astype(np.float32) * bias_std, x_scale * w_scale)
     conv = helper.make_node("Conv", [xq, "w", "b"], ["conv"], name="conv", kernel_shape=list(kernel), strides=list(strides),
                             pads=list(pads), dilations=list(dilations), group=group)
     body = [conv]
@@ -82,7 +83,7 @@ def conv_model(folder, cin, cout, size, kernel, strides=(1, 1), pads=(0, 0, 0, 0
     out = helper.make_node("Identity", [last + "_dq"], ["y"], name="output")
     h = (size[0] + pads[0] + pads[2] - dilations[0] * (kernel[0] - 1) - 1) // strides[0] + 1
     wd = (size[1] + pads[1] + pads[3] - dilations[1] * (kernel[1] - 1) - 1) // strides[1] + 1
-    x = rng.uniform(-6, 6, (1, cin) + tuple(size))
+    x = rng.uniform(-x_range, x_range, (1, cin) + tuple(size))
     write(folder, nodes + wn + bn + body + yn + [out], inits + wi + bi + yi, [1, cin] + list(size), [1, cout, h, wd], x)
 
 
@@ -124,3 +125,8 @@ quantize_model("quantize_edges")
 # narrow plane whose rows are summed in blocks (11 rows of 3, the last block shorter).
 conv_model("depthwise3x3_stride2_odd_relu6", cin=3, cout=3, size=(13, 11), kernel=(3, 3), strides=(2, 2), group=3, activation="relu6")
 conv_model("depthwise3x3_narrow_blocks", cin=2, cout=2, size=(27, 3), kernel=(3, 3), pads=(1, 1, 1, 1), group=2)
+# Requantization multipliers of 1/4 and more (shift above -2) on some channels: the kernels'
+# general requantization instead of Int8Requantization's; an odd pixel count. Such multipliers
+# leave room for few input steps: inputs of -1, 0 and 1 step and a small bias.
+conv_model("conv1x1_large_requant_scale", cin=8, cout=6, size=(3, 5), kernel=(1, 1), y_scale=7.2e-4, x_range=0.06,
+           bias_std=0.01)
