@@ -359,6 +359,39 @@ inline void build_strided_column(const X* MOTE_RESTRICT window, int32_t x_zero, 
     columns[column_index(k, column)] = k < depth ? static_cast<int16_t>(window[0] - x_zero) : int16_t{0};
 }
 
+// The interleaved columns of output pixels `pixel` and `pixel` + 1 of a pointwise convolution
+// (1x1 window, unit strides, no padding), where both read the same offset of every input plane
+// and the two values are adjacent: channel k's are at x[k * in_plane] and the byte after. On DSP
+// cores two channels' values at once: the two halfwords as one word give the first pixel's pair
+// by __sxtab16 (which adds the negated zero point to both halves) and the second's by its odd
+// form, 7 instructions per two channels of the pair.
+template <class X>
+inline void build_pointwise_pair(const X* MOTE_RESTRICT x, int32_t x_zero, int32_t in_plane, int32_t depth, int16_t* MOTE_RESTRICT columns) {
+  int32_t k = 0;
+#if defined(MOTE_DSP)
+  if constexpr (sizeof(X) == 1) {
+    const int32_t offset = pack_halves(-x_zero, -x_zero);
+    for (int16_t* out = columns; k + 4 <= depth; k += 4, out += 8, x += 4 * in_plane) {
+      uint16_t h0, h1, h2, h3;
+      __builtin_memcpy(&h0, x, 2);
+      __builtin_memcpy(&h1, x + in_plane, 2);
+      __builtin_memcpy(&h2, x + 2 * in_plane, 2);
+      __builtin_memcpy(&h3, x + 3 * in_plane, 2);
+      const uint32_t low = h0 | static_cast<uint32_t>(h1) << 16, high = h2 | static_cast<uint32_t>(h3) << 16;
+      const int32_t first[2] = {__sxtab16(offset, low), __sxtab16(offset, high)};
+      const int32_t second[2] = {sxtab16_odd(offset, low), sxtab16_odd(offset, high)};
+      __builtin_memcpy(out, first, 8);
+      __builtin_memcpy(out + 4, second, 8);
+    }
+  }
+#endif
+  for (; k < depth; ++k, x += in_plane) {
+    columns[column_index(k, 0)] = static_cast<int16_t>(x[0] - x_zero);
+    columns[column_index(k, 1)] = static_cast<int16_t>(x[1] - x_zero);
+  }
+  for (; k < padded_depth(depth); ++k) columns[column_index(k, 0)] = columns[column_index(k, 1)] = 0;
+}
+
 // The input offset of an output pixel's window (its first tap in channel 0), and whether the
 // whole window lies inside the input.
 inline int32_t window_origin(const ConvParams& p, int32_t pixel, bool& inside) {
@@ -620,6 +653,9 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
   // After the columns: two rows (output channels) of 2 * block_pairs int32 sums.
   int32_t* const sums = reinterpret_cast<int32_t*>(columns + block_pairs * column_pair_values);
   const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
+  // A 1x1 window with unit strides and no padding: output pixel i reads offset i of each plane.
+  const bool pointwise = p.kernel[0] * p.kernel[1] * p.kernel[2] == 1 && p.stride[0] == 1 && p.stride[1] == 1 && p.stride[2] == 1 &&
+                         p.pad_begin[0] == 0 && p.pad_begin[1] == 0 && p.pad_begin[2] == 0 && out_plane == in_plane;
   const bool per_channel = q.requant_count != 1;
   const bool int8_form = s8::int8_requantization_applies<Y>(multiplier, shift, q.requant_count);
   const int32_t lo = q.act_min, hi = q.act_max;  // locals: the int8 stores would force reloads of q's fields
@@ -636,6 +672,10 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
         const int32_t block_end = block + 2 * block_pairs < out_plane ? block + 2 * block_pairs : out_plane;
         for (int32_t pixel = block; pixel < block_end; pixel += 2) {
           int16_t* pair_columns = columns + (pixel - block) * column_pair_values / 2;
+          if (pointwise && pixel + 1 < out_plane) {
+            s8::build_pointwise_pair(xg + pixel, xz, in_plane, depth, pair_columns);
+            continue;
+          }
           s8::fill_column(p, xg, xz, tap_offsets, depth, pixel, pair_columns, 0);
           s8::fill_column(p, xg, xz, tap_offsets, depth, pixel + 1 < out_plane ? pixel + 1 : pixel, pair_columns, 1);
         }

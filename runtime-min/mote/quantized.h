@@ -161,7 +161,10 @@ class ChannelRequantizer {
   void run(const int32_t* MOTE_RESTRICT sums, int32_t count, Y* MOTE_RESTRICT out) const {
 #if defined(MOTE_DSP)
     if constexpr (kTfliteForm && sizeof(Y) == 1)
-      if (fast() && fused_.high_shift <= 22 && count > 0) return run_int8_asm(sums, count, reinterpret_cast<int8_t*>(out));
+      if (fast() && count > 0) {
+        if (fused_.high_shift <= 22) return run_int8_asm(sums, count, reinterpret_cast<int8_t*>(out));
+        if (fused_.high_shift <= 30) return run_int8_zero_after_shift(sums, count, reinterpret_cast<int8_t*>(out));
+      }
 #endif
     if (fast())
       for (int32_t k = 0; k < count; ++k) out[k] = fast_form(sums[k]);
@@ -180,7 +183,7 @@ class ChannelRequantizer {
                                                    (static_cast<uint32_t>(zero_) << fused_.high_shift));
     if (fused_.high_shift >= 1 && count >= 4) {
       const int32_t fours = count & ~3;
-      run_four_int8(sums, fours, out, base_high);
+      run_four_int8<false>(sums, fours, out, base_high);
       sums += fours, out += fours, count -= fours;
       if (count == 0) return;
     }
@@ -213,6 +216,15 @@ class ChannelRequantizer {
         : "cc", "memory");
   }
 
+  // run for shifts of 23 to 30, where the zero point cannot join the rounding constant (channels
+  // whose outputs hardly vary, which some models have by the hundred): added after the shift, 11
+  // instructions per output, out of line so that run_int8_asm's callers stay as they were.
+  MOTE_NOINLINE void run_int8_zero_after_shift(const int32_t* sums, int32_t count, int8_t* out) const {
+    const int32_t fours = count & ~3;
+    if (fours > 0) run_four_int8<true>(sums, fours, out, static_cast<int32_t>(static_cast<uint64_t>(fused_.base) >> 32));
+    for (int32_t k = fours; k < count; ++k) out[k] = fast_form(sums[k]);
+  }
+
   // Four outputs per step, 10 instructions per output, for high_shift >= 1 (shift <= -2), where
   // the low half of the rounding constant is 2^30. The sign correction comes with the constant:
   // for acc < 0 the 64-bit sum starts at base - 2^31, whose low half is 2^30 + 2^31 and whose
@@ -220,41 +232,51 @@ class ChannelRequantizer {
   // high half base_high + (acc >> 31). Each value is saturated to int8 (ssat), the four are
   // packed into one word, clamped to [lo, hi] bytewise (ssub8 sets a byte's GE flag where the
   // difference is >= 0, sel picks by it) and stored together. fours: a positive multiple of 4.
+  // kZeroAfterShift: the zero point is not in base_high but added after the shift (one more
+  // instruction per output).
+  template <bool kZeroAfterShift>
   void run_four_int8(const int32_t* sums, int32_t fours, int8_t* out, int32_t base_high) const {
     const uint32_t bounds[2] = {static_cast<uint8_t>(lo_) * 0x01010101u, static_cast<uint8_t>(hi_) * 0x01010101u};
     const int32_t* const end = sums + fours;
     int32_t a0, a1, a2, a3, low, high;
-#define MOTE_REQUANTIZE_ONE(a)                         \
+#define MOTE_REQUANTIZE_ONE(a, zero_after_shift)       \
   "and %[low], %[" a "], #0x80000000\n"                \
   "orr %[low], %[low], #0x40000000\n"                  \
   "add %[high], %[base_high], %[" a "], asr #31\n"     \
   "smlal %[low], %[high], %[" a "], %[multiplier]\n"   \
-  "asr %[high], %[high], %[shift]\n"                   \
+  "asr %[high], %[high], %[shift]\n" zero_after_shift  \
   "ssat %[" a "], #8, %[high]\n"
-    __asm__ volatile(
-        "1:\n"
-        "ldrd %[a0], %[a1], [%[src]], #8\n"
-        "ldrd %[a2], %[a3], [%[src]], #8\n"
-        MOTE_REQUANTIZE_ONE("a0") MOTE_REQUANTIZE_ONE("a1") MOTE_REQUANTIZE_ONE("a2") MOTE_REQUANTIZE_ONE("a3")
-        "pkhbt %[a0], %[a0], %[a2], lsl #16\n"
-        "pkhbt %[a1], %[a1], %[a3], lsl #16\n"
-        "and %[a0], %[a0], #0x00ff00ff\n"
-        "and %[a1], %[a1], #0x00ff00ff\n"
-        "orr %[a0], %[a0], %[a1], lsl #8\n"
-        "ldrd %[low], %[high], [%[bounds]]\n"
-        "ssub8 %[a1], %[a0], %[low]\n"
-        "sel %[a0], %[a0], %[low]\n"
-        "ssub8 %[a1], %[high], %[a0]\n"
-        "sel %[a0], %[a0], %[high]\n"
-        "str %[a0], [%[dst]], #4\n"
-        "ldr %[a1], %[end]\n"
-        "cmp %[src], %[a1]\n"
-        "bne 1b\n"
-        : [src] "+r"(sums), [dst] "+r"(out), [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [low] "=&r"(low),
-          [high] "=&r"(high)
-        : [base_high] "r"(base_high), [multiplier] "r"(fused_.multiplier), [shift] "r"(fused_.high_shift), [bounds] "r"(bounds),
-          [end] "m"(end)
-        : "cc", "memory");
+#define MOTE_REQUANTIZE_FOUR(zero_after_shift)                                                                                   \
+  "1:\n"                                                                                                                         \
+  "ldrd %[a0], %[a1], [%[src]], #8\n"                                                                                            \
+  "ldrd %[a2], %[a3], [%[src]], #8\n" MOTE_REQUANTIZE_ONE("a0", zero_after_shift) MOTE_REQUANTIZE_ONE("a1", zero_after_shift)  \
+      MOTE_REQUANTIZE_ONE("a2", zero_after_shift) MOTE_REQUANTIZE_ONE("a3", zero_after_shift)                                    \
+  "pkhbt %[a0], %[a0], %[a2], lsl #16\n"                                                                                         \
+  "pkhbt %[a1], %[a1], %[a3], lsl #16\n"                                                                                         \
+  "and %[a0], %[a0], #0x00ff00ff\n"                                                                                              \
+  "and %[a1], %[a1], #0x00ff00ff\n"                                                                                              \
+  "orr %[a0], %[a0], %[a1], lsl #8\n"                                                                                            \
+  "ldrd %[low], %[high], [%[bounds]]\n"                                                                                          \
+  "ssub8 %[a1], %[a0], %[low]\n"                                                                                                 \
+  "sel %[a0], %[a0], %[low]\n"                                                                                                   \
+  "ssub8 %[a1], %[high], %[a0]\n"                                                                                                \
+  "sel %[a0], %[a0], %[high]\n"                                                                                                  \
+  "str %[a0], [%[dst]], #4\n"                                                                                                    \
+  "ldr %[a1], %[end]\n"                                                                                                          \
+  "cmp %[src], %[a1]\n"                                                                                                          \
+  "bne 1b\n"
+#define MOTE_REQUANTIZE_OPERANDS(...)                                                                                             \
+  : [src] "+r"(sums), [dst] "+r"(out), [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [low] "=&r"(low),         \
+    [high] "=&r"(high)                                                                                                            \
+  : [base_high] "r"(base_high), [multiplier] "r"(fused_.multiplier), [shift] "r"(fused_.high_shift), [bounds] "r"(bounds),       \
+    [end] "m"(end) __VA_ARGS__                                                                                                      \
+  : "cc", "memory"
+    if constexpr (kZeroAfterShift)
+      __asm__ volatile(MOTE_REQUANTIZE_FOUR("add %[high], %[high], %[zero]\n") MOTE_REQUANTIZE_OPERANDS(, [zero] "r"(zero_)));
+    else
+      __asm__ volatile(MOTE_REQUANTIZE_FOUR("") MOTE_REQUANTIZE_OPERANDS());
+#undef MOTE_REQUANTIZE_OPERANDS
+#undef MOTE_REQUANTIZE_FOUR
 #undef MOTE_REQUANTIZE_ONE
   }
 #endif

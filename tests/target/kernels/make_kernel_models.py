@@ -60,11 +60,14 @@ def write(folder, nodes, inits, x_shape, y_shape, x):
 
 
 def conv_model(folder, cin, cout, size, kernel, strides=(1, 1), pads=(0, 0, 0, 0), dilations=(1, 1), group=1, activation=None,
-               y_scale=0.11, x_range=6, bias_std=0.5):
-    """activation: None, "relu" or "relu6" (Clip to [0, 6]: both output bounds inside int8's)."""
+               y_scale=0.11, x_range=6, bias_std=0.5, channel_scale=None):
+    """activation: None, "relu" or "relu6" (Clip to [0, 6]: both output bounds inside int8's).
+    channel_scale: a factor per output channel for the weights."""
     x_scale, x_zero, y_zero = 0.05, 3, -7
     nodes, inits, xq = q_dq("x", x_scale, x_zero)
     w = rng.standard_normal((cout, cin // group) + tuple(kernel)).astype(np.float32) * 0.3
+    if channel_scale is not None:
+        w *= np.array(channel_scale, np.float32).reshape((cout,) + (1,) * (w.ndim - 1))
     wn, wi, w_scale = int8_weights("w", w, 0)
     bn, bi = int32_bias("b", rng.standard_normal(cout).astype(np.float32) * bias_std, x_scale * w_scale)
     conv = helper.make_node("Conv", [xq, "w", "b"], ["conv"], name="conv", kernel_shape=list(kernel), strides=list(strides),
@@ -130,3 +133,7 @@ conv_model("depthwise3x3_narrow_blocks", cin=2, cout=2, size=(27, 3), kernel=(3,
 # leave room for few input steps: inputs of -1, 0 and 1 step and a small bias.
 conv_model("conv1x1_large_requant_scale", cin=8, cout=6, size=(3, 5), kernel=(1, 1), y_scale=7.2e-4, x_range=0.06,
            bias_std=0.01)
+# Channels whose weights are 10^5 times smaller than the others': requantization shifts below
+# -23 (the zero point is added after the shift), outputs that are bias and zero point.
+conv_model("depthwise3x3_faint_channels", cin=4, cout=4, size=(6, 7), kernel=(3, 3), pads=(1, 1, 1, 1), group=4,
+           channel_scale=[1, 1e-5, 1, 1e-5])
