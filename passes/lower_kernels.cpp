@@ -5,11 +5,11 @@
 
 namespace mote {
 
-void lower_kernels(Graph& graph, PassContext&) {
+void lower_kernels(Graph& graph, PassContext& context_of_pass) {
   std::vector<Diagnostic> problems;
   for (const auto& node : graph.nodes()) {
     try {
-      LowerContext context(*node);
+      LowerContext context(*node, context_of_pass.options.lowering);
       node->kernels = node->op->lower(context);
     } catch (const UserError& e) {
       for (Diagnostic d : e.diagnostics()) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiler/ir/graph.h"
+#include "compiler/ops/lowering_options.h"
 
 namespace mote {
 
@@ -37,6 +38,8 @@ struct PassOptions {
   int quantized_io_bits = 0;
   // Scheduling: states the exact search may visit before falling back to the greedy order.
   int64_t schedule_max_states = 200000;
+  // Kernel choices (--widen-weights).
+  LoweringOptions lowering;
 };
 
 struct PassContext {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiler/ir/graph.h"
+#include "compiler/ops/lowering_options.h"
 #include "mote/activation.h"
 
 namespace mote {
@@ -193,9 +194,10 @@ class InferContext {
 
 class LowerContext {
  public:
-  explicit LowerContext(const Node& node) : node_(node) {}
+  explicit LowerContext(const Node& node, const LoweringOptions& options = {}) : node_(node), options_(options) {}
 
   const Node& node() const { return node_; }
+  const LoweringOptions& options() const { return options_; }
   template <class A>
   const A& attrs() const {
     return node_.attrs_as<A>();
@@ -223,6 +225,7 @@ class LowerContext {
 
  private:
   const Node& node_;
+  LoweringOptions options_;
 };
 
 // Diagnostic for a node, filled with its name, op and opset.

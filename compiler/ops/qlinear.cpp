@@ -58,17 +58,25 @@ int32_t zero_count(LowerContext& c, size_t i) { return c.has_input(i) ? static_c
 // Weight rows in the layout mote/qconv_s8.h reads (s8::PackedRows): `rows` rows of equal length
 // in `groups` groups, paired within each group, packed here, once, so the kernels never reorder
 // at run time. `reordered` for the kernels reading int16 values (convolution columns, int16
-// activations), natural order for int8 activations widened as they are read.
-TensorPtr packed_s8_rows(const Tensor& weights, int64_t rows, int64_t groups, bool reordered) {
+// activations), natural order for int8 activations widened as they are read. `widened`: int16
+// values in natural order, for convolutions whose weights are stored widened
+// (LoweringOptions::widen_conv_weights).
+TensorPtr packed_s8_rows(const Tensor& weights, int64_t rows, int64_t groups, bool reordered, bool widened = false) {
   const int64_t depth = weights.numel() / rows, rows_per_group = rows / groups, pairs_per_group = (rows_per_group + 1) / 2;
-  const int64_t pair_bytes = mote::s8::PackedRows::pair_bytes(static_cast<int32_t>(depth));
-  Tensor packed(DType::Int8, Shape{groups * pairs_per_group * pair_bytes});  // zero-filled: padding weights are 0
+  const int64_t pair_values = mote::s8::PackedRows::pair_values(static_cast<int32_t>(depth));
+  // Zero-filled: padding weights are 0.
+  Tensor packed(widened ? DType::Int16 : DType::Int8, Shape{groups * pairs_per_group * pair_values});
   for (int64_t g = 0; g < groups; ++g)
     for (int64_t i = 0; i < rows_per_group; ++i) {
-      int8_t* pair = packed.data<int8_t>() + (g * pairs_per_group + i / 2) * pair_bytes;
+      const int64_t pair = (g * pairs_per_group + i / 2) * pair_values;
       const int8_t* row = weights.data<int8_t>() + (g * rows_per_group + i) * depth;
-      for (int64_t k = 0; k < depth; ++k)
-        pair[mote::s8::PackedRows::index(static_cast<int32_t>(k), static_cast<int32_t>(i % 2), reordered)] = row[k];
+      for (int64_t k = 0; k < depth; ++k) {
+        const int64_t at = pair + mote::s8::PackedRows::index(static_cast<int32_t>(k), static_cast<int32_t>(i % 2), reordered && !widened);
+        if (widened)
+          packed.data<int16_t>()[at] = row[k];
+        else
+          packed.data<int8_t>()[at] = row[k];
+      }
     }
   return std::make_shared<const Tensor>(std::move(packed));
 }
@@ -185,8 +193,9 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
                                                          static_cast<int32_t>(weights->numel() / q.conv.out_channels),
                                                          bias ? bias->data<int32_t>() : nullptr));
         if (weights && sums_fit && zero_points_all_zero(c, kQwZero) && (!depthwise || mote::qdepthwise_conv_s8_supports(q.conv))) {
+          const bool widened = !depthwise && c.options().widen_conv_weights;
           if (!depthwise) {
-            args[2] = KernelArg::constant_tensor(packed_s8_rows(*weights, q.conv.out_channels, q.conv.groups, true));
+            args[2] = KernelArg::constant_tensor(packed_s8_rows(*weights, q.conv.out_channels, q.conv.groups, true, widened));
             if (mote::qconv_s8_needs_tap_offsets(q.conv)) {
               Tensor offsets(DType::Int32, Shape{mote::qconv_s8_tap_offset_count(q.conv)});
               mote::qconv_s8_tap_offsets(q.conv, offsets.data<int32_t>());
@@ -196,7 +205,7 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
             }
           }
           args.push_back(KernelArg::scratch(0));
-          const std::string io = "<" + cpp_type<X>() + ", " + cpp_type<Y>() + ">";
+          const std::string io = "<" + cpp_type<X>() + ", " + cpp_type<Y>() + (widened ? ", int16_t>" : ">");
           KernelCall call;
           if (depthwise) {
             call = bind_kernel("mote/qconv_s8.h", "mote::qdepthwise_conv_s8" + io, "mote::QConvParams", q, &mote::qdepthwise_conv_s8<X, Y>, args);
@@ -207,7 +216,9 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
             for (int32_t pairs = 1;; pairs = std::min(2 * pairs, most)) {
               QConvParams sized = q;
               sized.block_pairs = pairs;
-              KernelCall bound = bind_kernel("mote/qconv_s8.h", "mote::qconv_s8" + io, "mote::QConvParams", sized, &mote::qconv_s8<X, Y>, args);
+              KernelCall bound =
+                  widened ? bind_kernel("mote/qconv_s8.h", "mote::qconv_s8" + io, "mote::QConvParams", sized, &mote::qconv_s8<X, Y, int16_t>, args)
+                          : bind_kernel("mote/qconv_s8.h", "mote::qconv_s8" + io, "mote::QConvParams", sized, &mote::qconv_s8<X, Y>, args);
               if (pairs == 1) call = bound;
               call.scratch_variants.push_back({bound.params, {mote::qconv_s8_scratch_bytes(q.conv, pairs)}, bound.invoke});
               if (pairs == most) break;

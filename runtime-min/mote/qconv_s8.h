@@ -33,9 +33,12 @@ inline int32_t padded_depth(int32_t depth) { return (depth + 3) & ~3; }
 // [row 0, k 0..3] [row 1, k 0..3] [row 0, k 4..7] ... For int16 columns ("reordered") each
 // four are stored k0 k2 k1 k3: __sxtb16 then gives (k0, k1) and __sxtb16 of the word rotated by
 // 8 gives (k2, k3), the two halves of the column group. For int8 activations they stay in order,
-// matching the same split of the activations.
+// matching the same split of the activations. Convolution weights may also be packed "wide"
+// (mote compile --wide-weights): the same layout of int16 values in order, so that a word of
+// them is a pair the column's words meet as they are, with no unpacking (sizes and indices
+// below count values, one or two bytes each).
 struct PackedRows {
-  static int32_t pair_bytes(int32_t depth) { return 2 * padded_depth(depth); }
+  static int32_t pair_values(int32_t depth) { return 2 * padded_depth(depth); }
   // Where weight k of row r (0 or 1) of a pair is, from the start of the pair.
   static int32_t index(int32_t k, int32_t r, bool reordered) {
     const int32_t in_group = k & 3;
@@ -68,51 +71,61 @@ inline int32_t sxtab16_odd(int32_t offset, uint32_t word) {
 }
 #endif
 
-// acc[r][j] += sum over k of weight k of row r * column j's value k, for a reordered pair of
-// rows and two interleaved columns, over `groups` groups of four.
-inline void dot_pair_2x2(const int8_t* MOTE_RESTRICT pair, const int16_t* MOTE_RESTRICT columns, int32_t groups, int32_t (&acc)[2][2]) {
+// acc[r][j] += sum over k of weight k of row r * column j's value k, for a pair of rows
+// (int8 reordered, or int16 wide) and two interleaved columns, over `groups` groups of four.
+template <class W>
+inline void dot_pair_2x2(const W* MOTE_RESTRICT pair, const int16_t* MOTE_RESTRICT columns, int32_t groups, int32_t (&acc)[2][2]) {
+  static_assert(sizeof(W) == 1 || sizeof(W) == 2, "int8 or int16 weights");
   int32_t a00 = acc[0][0], a01 = acc[0][1], a10 = acc[1][0], a11 = acc[1][1];
 #if defined(MOTE_DSP)
   // In assembly: written in C, GCC loads the next row's weights early and spills column words
-  // to the stack on every group. Here one weight row at a time, each half unpacked just before
-  // its two uses (13 registers), 17 instructions per 16 MACs: two groups per loop step (an odd
-  // count takes its first group alone). LDRD needs `columns` 4-byte aligned: it is an arena
-  // scratch buffer, and arena buffers are aligned to at least 8.
-#define MOTE_DOT_GROUP                                    \
-  "ldrd %[c1l], %[c1h], [%[col], #8]\n"                   \
-  "ldrd %[c0l], %[c0h], [%[col]], #16\n"                  \
-  "ldr %[w], [%[pair]], #4\n"                             \
-  "sxtb16 %[half], %[w]\n"                                \
-  "smlad %[a00], %[half], %[c0l], %[a00]\n"               \
-  "smlad %[a01], %[half], %[c1l], %[a01]\n"               \
-  "sxtb16 %[half], %[w], ror #8\n"                        \
-  "smlad %[a00], %[half], %[c0h], %[a00]\n"               \
-  "smlad %[a01], %[half], %[c1h], %[a01]\n"               \
-  "ldr %[w], [%[pair]], #4\n"                             \
-  "sxtb16 %[half], %[w]\n"                                \
-  "smlad %[a10], %[half], %[c0l], %[a10]\n"               \
-  "smlad %[a11], %[half], %[c1l], %[a11]\n"               \
-  "sxtb16 %[half], %[w], ror #8\n"                        \
-  "smlad %[a10], %[half], %[c0h], %[a10]\n"               \
-  "smlad %[a11], %[half], %[c1h], %[a11]\n"
-#define MOTE_DOT_OPERANDS                                                                                                     \
+  // to the stack on every group. Here one weight row at a time, 13 registers, two groups per
+  // loop step (an odd count takes its first group alone). int8 weights: each half unpacked just
+  // before its two uses, 17 instructions per 16 MACs. int16 weights: a row's four in one LDRD,
+  // 12 per 16 MACs. LDRD needs `columns` and int16 weights 4-byte aligned: the columns are an
+  // arena scratch buffer, and arena buffers and weight arrays are aligned to at least 8.
+#define MOTE_DOT_COLUMNS                \
+  "ldrd %[c1l], %[c1h], [%[col], #8]\n" \
+  "ldrd %[c0l], %[c0h], [%[col]], #16\n"
+#define MOTE_DOT_ROW_S8(a0, a1)                           \
+  "ldr %[wa], [%[pair]], #4\n"                            \
+  "sxtb16 %[wb], %[wa]\n"                                 \
+  "smlad %[" a0 "], %[wb], %[c0l], %[" a0 "]\n"           \
+  "smlad %[" a1 "], %[wb], %[c1l], %[" a1 "]\n"           \
+  "sxtb16 %[wb], %[wa], ror #8\n"                         \
+  "smlad %[" a0 "], %[wb], %[c0h], %[" a0 "]\n"           \
+  "smlad %[" a1 "], %[wb], %[c1h], %[" a1 "]\n"
+#define MOTE_DOT_ROW_S16(a0, a1)                          \
+  "ldrd %[wa], %[wb], [%[pair]], #8\n"                    \
+  "smlad %[" a0 "], %[wa], %[c0l], %[" a0 "]\n"           \
+  "smlad %[" a1 "], %[wa], %[c1l], %[" a1 "]\n"           \
+  "smlad %[" a0 "], %[wb], %[c0h], %[" a0 "]\n"           \
+  "smlad %[" a1 "], %[wb], %[c1h], %[" a1 "]\n"
+#define MOTE_DOT_OPERANDS                                                                                                      \
   : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [pair] "+r"(pair), [col] "+r"(columns),               \
-    [c0l] "=&r"(c0_low), [c0h] "=&r"(c0_high), [c1l] "=&r"(c1_low), [c1h] "=&r"(c1_high), [w] "=&r"(w), [half] "=&r"(half) \
-  : [end] "r"(end)                                                                                                            \
+    [c0l] "=&r"(c0_low), [c0h] "=&r"(c0_high), [c1l] "=&r"(c1_low), [c1h] "=&r"(c1_high), [wa] "=&r"(wa), [wb] "=&r"(wb)     \
+  : [end] "r"(end)                                                                                                             \
   : "cc", "memory"
+#define MOTE_DOT_LOOP(group)        \
+  if (groups & 1) __asm__ volatile(group MOTE_DOT_OPERANDS); \
+  if (groups > 1)                   \
+    __asm__ volatile("1:\n" group group "cmp %[col], %[end]\nbne 1b\n" MOTE_DOT_OPERANDS);
   const int16_t* const end = columns + 8 * groups;
-  int32_t c0_low, c0_high, c1_low, c1_high, w, half;
-  if (groups & 1) __asm__ volatile(MOTE_DOT_GROUP MOTE_DOT_OPERANDS);
-  if (groups > 1)
-    __asm__ volatile(
-        "1:\n" MOTE_DOT_GROUP MOTE_DOT_GROUP
-        "cmp %[col], %[end]\n"
-        "bne 1b\n" MOTE_DOT_OPERANDS);
+  int32_t c0_low, c0_high, c1_low, c1_high, wa, wb;
+  if constexpr (sizeof(W) == 1) {
+    MOTE_DOT_LOOP(MOTE_DOT_COLUMNS MOTE_DOT_ROW_S8("a00", "a01") MOTE_DOT_ROW_S8("a10", "a11"))
+  } else {
+    MOTE_DOT_LOOP(MOTE_DOT_COLUMNS MOTE_DOT_ROW_S16("a00", "a01") MOTE_DOT_ROW_S16("a10", "a11"))
+  }
+#undef MOTE_DOT_LOOP
 #undef MOTE_DOT_OPERANDS
-#undef MOTE_DOT_GROUP
+#undef MOTE_DOT_ROW_S16
+#undef MOTE_DOT_ROW_S8
+#undef MOTE_DOT_COLUMNS
 #else
   for (int32_t k = 0; k < groups * 4; ++k) {
-    const int32_t w0 = pair[PackedRows::index(k, 0, true)], w1 = pair[PackedRows::index(k, 1, true)];
+    const bool reordered = sizeof(W) == 1;
+    const int32_t w0 = pair[PackedRows::index(k, 0, reordered)], w1 = pair[PackedRows::index(k, 1, reordered)];
     const int32_t v0 = columns[column_index(k, 0)], v1 = columns[column_index(k, 1)];
     a00 += w0 * v0;
     a01 += w0 * v1;
@@ -455,9 +468,10 @@ inline void requantize_row(const int32_t* MOTE_RESTRICT sums, int32_t count, int
 }
 
 // What qconv_s8 needs to make a group's outputs from a block of columns.
+template <class W>
 struct GroupOutputs {
-  const int8_t* weights;  // the group's packed weight pairs
-  int32_t pair_bytes, groups_of_four, channels, first_channel;
+  const W* weights;  // the group's packed weight pairs (int8, or int16 wide)
+  int32_t pair_values, groups_of_four, channels, first_channel;
   const int32_t *bias, *multiplier, *shift;
   bool per_channel;
   bool int8_form;  // int8 outputs, every channel's requantization Int8Requantization's
@@ -478,12 +492,13 @@ inline bool int8_requantization_applies(const int32_t* multiplier, const int32_t
 
 // The sums of channels first_channel + i and + i + 1 (if the group has it) at a pixel pair whose
 // columns are built: acc[r][j] for channel r, pixel j, each started from its bias.
-inline void channel_pair_sums(const GroupOutputs& o, int32_t i, const int16_t* MOTE_RESTRICT columns, int32_t (&acc)[2][2]) {
+template <class W>
+inline void channel_pair_sums(const GroupOutputs<W>& o, int32_t i, const int16_t* MOTE_RESTRICT columns, int32_t (&acc)[2][2]) {
   const int32_t m = o.first_channel + i;
   const int32_t b0 = o.bias ? o.bias[m] : 0, b1 = o.bias && i + 1 < o.channels ? o.bias[m + 1] : 0;
   acc[0][0] = acc[0][1] = b0;
   acc[1][0] = acc[1][1] = b1;
-  dot_pair_2x2(o.weights + (i / 2) * o.pair_bytes, columns, o.groups_of_four, acc);
+  dot_pair_2x2(o.weights + (i / 2) * o.pair_values, columns, o.groups_of_four, acc);
 }
 
 #if defined(MOTE_DSP)
@@ -511,14 +526,15 @@ inline void store_pair_int8(const Int8Requantization& requant, int32_t acc0, int
 // about 12 instructions per output after the sums, where requantize_two takes about 40. The
 // loop walks its weights, biases, constants and outputs by pointer: the dot product's assembly
 // leaves few registers, and indexing the group's arrays would cost more than the stores.
-inline void pixel_pair_int8_outputs(const GroupOutputs& o, const int16_t* MOTE_RESTRICT columns, int8_t* MOTE_RESTRICT y) {
+template <class W>
+inline void pixel_pair_int8_outputs(const GroupOutputs<W>& o, const int16_t* MOTE_RESTRICT columns, int8_t* MOTE_RESTRICT y) {
   const uint32_t low = static_cast<uint8_t>(o.lo) * 0x01010101u, high = static_cast<uint8_t>(o.hi) * 0x01010101u;
   const int32_t constants_step = o.per_channel ? 1 : 0, plane = o.out_plane, groups = o.groups_of_four, zero = o.zero;
-  const int32_t pair_bytes = o.pair_bytes, lo = o.lo, hi = o.hi;
+  const int32_t pair_values = o.pair_values, lo = o.lo, hi = o.hi;
   const int32_t* bias = o.bias ? o.bias + o.first_channel : nullptr;
   const int32_t* multiplier = o.multiplier + constants_step * o.first_channel;
   const int32_t* shift = o.shift + constants_step * o.first_channel;
-  const int8_t* weights = o.weights;
+  const W* weights = o.weights;
   int8_t* out = y + o.first_channel * plane;
   for (int32_t left = o.channels; left > 0; left -= 2) {
     int32_t acc[2][2] = {};
@@ -528,7 +544,7 @@ inline void pixel_pair_int8_outputs(const GroupOutputs& o, const int16_t* MOTE_R
       bias += 2;
     }
     dot_pair_2x2(weights, columns, groups, acc);
-    weights += pair_bytes;
+    weights += pair_values;
     store_pair_int8(Int8Requantization(*multiplier, *shift, zero, lo, hi), acc[0][0], acc[0][1], low, high, out);
     multiplier += constants_step, shift += constants_step, out += plane;
     if (left > 1) {
@@ -541,9 +557,9 @@ inline void pixel_pair_int8_outputs(const GroupOutputs& o, const int16_t* MOTE_R
 
 // The `count` (1 or 2) outputs of every channel of a group at a pixel pair whose columns are
 // built (blocks of one pair).
-template <class Y>
-MOTE_NOINLINE void pixel_pair_outputs(const GroupOutputs& group, const int16_t* MOTE_RESTRICT columns, int32_t count, Y* MOTE_RESTRICT y) {
-  const GroupOutputs o = group;  // a copy the int8 stores cannot alias: its fields stay in registers
+template <class Y, class W>
+MOTE_NOINLINE void pixel_pair_outputs(const GroupOutputs<W>& group, const int16_t* MOTE_RESTRICT columns, int32_t count, Y* MOTE_RESTRICT y) {
+  const GroupOutputs<W> o = group;  // a copy the int8 stores cannot alias: its fields stay in registers
 #if defined(MOTE_DSP)
   if constexpr (sizeof(Y) == 1)
     if (o.int8_form && count == 2) return pixel_pair_int8_outputs(o, columns, reinterpret_cast<int8_t*>(y));
@@ -561,15 +577,15 @@ MOTE_NOINLINE void pixel_pair_outputs(const GroupOutputs& group, const int16_t* 
 // The `count` outputs of every channel of a group at a block of pixel pairs whose columns are
 // built: per pair of channels, the block's sums first, then each channel's requantization in a
 // loop of its own (requantize_row), so that neither loop spills.
-template <class Y>
-MOTE_NOINLINE void block_outputs(const GroupOutputs& o, const int16_t* MOTE_RESTRICT columns, int32_t count, Y* MOTE_RESTRICT y) {
+template <class Y, class W>
+MOTE_NOINLINE void block_outputs(const GroupOutputs<W>& o, const int16_t* MOTE_RESTRICT columns, int32_t count, Y* MOTE_RESTRICT y) {
   int32_t* const sums = o.sums;
   const int32_t sums_row = o.sums_row, half_pair = o.column_pair_values / 2, groups = o.groups_of_four;
   for (int32_t i = 0; i < o.channels; i += 2) {
     const int32_t m = o.first_channel + i;
     const bool two = i + 1 < o.channels;
     const int32_t b0 = o.bias ? o.bias[m] : 0, b1 = o.bias && two ? o.bias[m + 1] : 0;
-    const int8_t* const weights = o.weights + (i / 2) * o.pair_bytes;
+    const W* const weights = o.weights + (i / 2) * o.pair_values;
     for (int32_t pixel = 0; pixel < count; pixel += 2) {
       int32_t acc[2][2] = {{b0, b0}, {b1, b1}};
       dot_pair_2x2(weights, columns + pixel * half_pair, groups, acc);
@@ -636,9 +652,10 @@ inline int64_t qconv_s8_scratch_bytes(const ConvParams& p, int32_t pairs) {
 // points of 0); `w` holds the weight rows packed as s8::PackedRows says (reordered) and
 // `tap_offsets` the window's taps (qconv_s8_tap_offsets; null for 1x1 windows). Pixels are
 // processed in blocks of q.block_pairs pairs (at least one), each block read before any of its outputs
-// is written, so a 1x1 convolution with stride 1 and no padding may run in place (y == x).
-template <class X, class Y>
-void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, const int8_t* MOTE_RESTRICT w,
+// is written, so a 1x1 convolution with stride 1 and no padding may run in place (y == x). W:
+// int8, or int16 for weights packed wide.
+template <class X, class Y, class W = int8_t>
+void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, const W* MOTE_RESTRICT w,
               const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
               const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* y, const int32_t* MOTE_RESTRICT tap_offsets,
               int16_t* MOTE_RESTRICT columns) {
@@ -648,7 +665,7 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
   const int32_t in_plane = p.in_size[0] * p.in_size[1] * p.in_size[2];
   const int32_t out_plane = p.out_size[0] * p.out_size[1] * p.out_size[2];
   const int32_t depth = cin_g * p.kernel[0] * p.kernel[1] * p.kernel[2];
-  const int32_t groups_of_four = s8::padded_depth(depth) / 4, pair_bytes = s8::PackedRows::pair_bytes(depth);
+  const int32_t groups_of_four = s8::padded_depth(depth) / 4, pair_values = s8::PackedRows::pair_values(depth);
   const int32_t block_pairs = q.block_pairs > 1 ? q.block_pairs : 1, column_pair_values = 2 * s8::padded_depth(depth);
   // After the columns: two rows (output channels) of 2 * block_pairs int32 sums.
   int32_t* const sums = reinterpret_cast<int32_t*>(columns + block_pairs * column_pair_values);
@@ -665,7 +682,7 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
     for (int32_t g = 0; g < p.groups; ++g) {
       const X* xg = x + (n * p.in_channels + g * cin_g) * in_plane;
       // Weight pairs restart in every group (the compiler packs each group's rows apart).
-      const s8::GroupOutputs outputs{w + g * ((cout_g + 1) / 2) * pair_bytes, pair_bytes, groups_of_four, cout_g, g * cout_g, bias,
+      const s8::GroupOutputs<W> outputs{w + g * ((cout_g + 1) / 2) * pair_values, pair_values, groups_of_four, cout_g, g * cout_g, bias,
                                      multiplier, shift, per_channel, int8_form, yz, lo, hi, out_plane, sums, 2 * block_pairs,
                                      column_pair_values};
       for (int32_t block = 0; block < out_plane; block += 2 * block_pairs) {
@@ -698,7 +715,7 @@ inline void fully_connected_outputs(const X* MOTE_RESTRICT row, int32_t zero, in
                                     Y* MOTE_RESTRICT out, int32_t j, int32_t columns) {
   int32_t acc[2 * Pairs];
   for (int r = 0; r < 2 * Pairs; ++r) acc[r] = bias && j + r < columns ? bias[j + r] : 0;
-  dot_pairs_row<Pairs>(pairs, PackedRows::pair_bytes(depth), row, zero, depth, acc);
+  dot_pairs_row<Pairs>(pairs, PackedRows::pair_values(depth), row, zero, depth, acc);
   // One output per channel: requantize_output directly (ChannelRequantizer's constants would
   // be worked out for a single use).
   for (int r = 0; r < 2 * Pairs && j + r < columns; ++r) {
@@ -719,7 +736,7 @@ void qfully_connected_s8(const QMatMulParams& p, const X* MOTE_RESTRICT a, const
                          const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
                          const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* MOTE_RESTRICT y) {
   (void)w_zero;  // all zero: the compiler picks this kernel only then
-  const int32_t az = zero_of(a_zero), yz = zero_of(y_zero), pair_bytes = s8::PackedRows::pair_bytes(p.k);
+  const int32_t az = zero_of(a_zero), yz = zero_of(y_zero), pair_bytes = s8::PackedRows::pair_values(p.k);
   const bool per_channel = p.requant_count != 1;
   const int32_t lo = p.act_min, hi = p.act_max, rows = p.m, columns = p.n, depth = p.k;  // locals, as in qconv_s8
   for (int32_t i = 0; i < rows; ++i) {

@@ -55,6 +55,7 @@ struct Options {
   std::string arm_cxx = "arm-none-eabi-g++";
   std::vector<std::string> disabled_passes;
   bool io_in_arena = false;
+  bool widen_weights = false;
   // Dequantized outputs: allowed difference in quantization steps, and whether an output beyond
   // it still passes when its argmax is the expected one (the MLPerf README's criterion for
   // QDQ graphs evaluated with float semantics instead of TFLite's fixed point).
@@ -181,6 +182,7 @@ void compile_variant(const Options& options, TestCase& t, Variant& v,
   co.import.const_inputs = bound;
   co.pipeline.disabled.insert(options.disabled_passes.begin(), options.disabled_passes.end());
   co.passes.io_in_arena = options.io_in_arena;
+  co.passes.lowering.widen_conv_weights = options.widen_weights;
   CompileResult result = compile_model(co);
   // Graph inputs of the compiled model -> slot of the test data (ONNX input order).
   std::vector<std::string> onnx_inputs = onnx_input_names(co.model);
@@ -750,7 +752,7 @@ class Runner {
 void usage() {
   std::cerr << "usage: mote-golden SUITE_DIR... [--expected FILE] [--write-expected FILE] [--work DIR]\n"
                "                   [--filter REGEX] [--jobs N] [--batch N] [--no-sanitize] [--cortex-m4]\n"
-               "                   [--disable-pass NAME] [--io-in-arena] [--lsb-tolerance N] [--argmax-fallback]\n";
+               "                   [--disable-pass NAME] [--io-in-arena] [--widen-weights] [--lsb-tolerance N] [--argmax-fallback]\n";
 }
 
 }  // namespace
@@ -776,6 +778,7 @@ int main(int argc, char** argv) {
     else if (a == "--cortex-m4") options.cortex_m4 = true;
     else if (a == "--disable-pass") options.disabled_passes.push_back(value());
     else if (a == "--io-in-arena") options.io_in_arena = true;
+    else if (a == "--widen-weights") options.widen_weights = true;
     else if (a == "--lsb-tolerance") options.lsb_tolerance = std::max(0, std::atoi(value().c_str()));
     else if (a == "--argmax-fallback") options.argmax_fallback = true;
     else if (!a.empty() && a[0] == '-') {

@@ -5,7 +5,8 @@
 // (stack painting, the whole firmware) and the static stack bound of the run function (GCC's
 // -fcallgraph-info=su), agreement with the expected outputs, and an energy estimate.
 //
-//   mote-m4-run [--work DIR] [--check] [--per-layer] [--max-ram BYTES] [--target NAME] [--quantize MODE] MODEL_DIR...
+//   mote-m4-run [--work DIR] [--check] [--per-layer] [--max-ram BYTES] [--widen-weights] [--target NAME] [--quantize MODE]
+//               MODEL_DIR...
 //
 // MODEL_DIR holds model.onnx and test_data_set_N/{input,output}_K.pb (float32 tensors).
 // --quantize int8|int16x8 quantizes the float model first, calibrated on MODEL_DIR/calibration.npz;
@@ -203,7 +204,7 @@ std::vector<DataSet> read_sets(const fs::path& dir) {
 }
 
 Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harness, const TargetDescription& target, bool per_layer,
-                 const std::string& quantize, int64_t max_ram) {
+                 const std::string& quantize, const PassOptions& passes) {
   Result r;
   r.model = dir.filename().string() + (quantize.empty() ? "" : " (" + quantize + ")");
   const fs::path out = work / (dir.filename().string() + (quantize.empty() ? "" : "_" + quantize));
@@ -211,7 +212,7 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harn
   CompileOptions options;
   options.model = dir / "model.onnx";
   options.name = "model";
-  options.passes.max_ram_bytes = max_ram;
+  options.passes = passes;
   if (!quantize.empty()) {
     options.post_training_quantization = true;
     options.quantize.activations = quantize_mode_activations(quantize);
@@ -330,7 +331,8 @@ Result run_model(const fs::path& dir, const fs::path& work, const fs::path& harn
 int main(int argc, char** argv) {
   fs::path work = "m4-work";
   bool check = false, per_layer = false;
-  int64_t max_ram = 0;  // --max-ram: the faster convolution blocks when the arena then fits
+  // --max-ram: the faster convolution blocks when the arena then fits; --widen-weights.
+  PassOptions passes;
   std::string target_name = "cortex-m4", quantize;
   std::vector<fs::path> models;
   // The shared MPS2 harness; each target names its board's folder (mps2-an386 for the M3, M4
@@ -343,11 +345,13 @@ int main(int argc, char** argv) {
     else if (a == "--quantize" && i + 1 < argc) quantize = argv[++i];
     else if (a == "--check") check = true;
     else if (a == "--per-layer") per_layer = true;
-    else if (a == "--max-ram" && i + 1 < argc) max_ram = std::stoll(argv[++i]);
+    else if (a == "--max-ram" && i + 1 < argc) passes.max_ram_bytes = std::stoll(argv[++i]);
+    else if (a == "--widen-weights") passes.lowering.widen_conv_weights = true;
     else models.emplace_back(a);
   }
   if (models.empty()) {
-    std::cerr << "usage: mote-m4-run [--work DIR] [--check] [--per-layer] [--max-ram BYTES] [--target cortex-m4|cortex-m3|cortex-m7] "
+    std::cerr << "usage: mote-m4-run [--work DIR] [--check] [--per-layer] [--max-ram BYTES] [--widen-weights] "
+                 "[--target cortex-m4|cortex-m3|cortex-m7] "
                  "[--quantize int8|int16x8] "
                  "MODEL_DIR...\n";
     return 2;
@@ -375,7 +379,7 @@ int main(int argc, char** argv) {
   std::vector<Result> results;
   for (const fs::path& dir : models) {
     try {
-      Result r = run_model(dir, work, harness, target, per_layer, quantize, max_ram);
+      Result r = run_model(dir, work, harness, target, per_layer, quantize, passes);
       const std::optional<double> energy = target.energy_uj(r.instructions);
       std::cout << "| " << r.model << " | " << r.instructions << " | " << r.macs << " | " << std::fixed << std::setprecision(3)
                 << (r.instructions ? static_cast<double>(r.macs) / static_cast<double>(r.instructions) : 0.0) << " | " << r.text

@@ -870,3 +870,42 @@ TEST_CASE("fuse_qdq merges a requantization, QuantizeLinear(DequantizeLinear(x))
     for (int64_t i = 0; i < want.numel(); ++i) CHECK(got.data<float>()[i] == want.data<float>()[i]);
   }
 }
+
+TEST_CASE("--widen-weights: qconv_s8 reads the same weights as int16 in order, twice the bytes, with the same outputs") {
+  CompileOptions compact;
+  compact.model = std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/kws_int8_qdq/model.onnx";
+  CompileOptions widened = compact;
+  widened.passes.lowering.widen_conv_weights = true;
+  const CompileResult c = compile_model(compact), w = compile_model(widened);
+  // The packed weights (argument 2) of every qconv_s8 call, in node order.
+  auto conv_weights = [](const Graph& g, const std::string& kernel) {
+    std::vector<TensorPtr> weights;
+    for (const auto& node : g.nodes())
+      for (const KernelCall& call : node->kernels)
+        if (call.function == kernel) weights.push_back(call.args.at(2).constant);
+    return weights;
+  };
+  const std::vector<TensorPtr> packed = conv_weights(*c.graph, "mote::qconv_s8<int8_t, int8_t>");
+  const std::vector<TensorPtr> wide = conv_weights(*w.graph, "mote::qconv_s8<int8_t, int8_t, int16_t>");
+  REQUIRE(packed.size() == 5);  // kws: the 10x4 first layer and four 1x1 layers
+  REQUIRE(wide.size() == packed.size());
+  CHECK(conv_weights(*w.graph, "mote::qconv_s8<int8_t, int8_t>").empty());
+  for (size_t layer = 0; layer < packed.size(); ++layer) {
+    REQUIRE(packed[layer]->dtype() == DType::Int8);
+    REQUIRE(wide[layer]->dtype() == DType::Int16);
+    REQUIRE(wide[layer]->numel() == packed[layer]->numel());
+    CHECK(wide[layer]->byte_size() == 2 * packed[layer]->byte_size());
+    // Weight k of row r: reordered within its four in the int8 form, in order in the int16 one.
+    for (int32_t at = 0; at < packed[layer]->numel(); at += 8)
+      for (int32_t k = 0; k < 4; ++k)
+        for (int32_t r = 0; r < 2; ++r)
+          CHECK(wide[layer]->data<int16_t>()[at + mote::s8::PackedRows::index(k, r, false)] ==
+                packed[layer]->data<int8_t>()[at + mote::s8::PackedRows::index(k, r, true)]);
+  }
+  for (int set = 0; set < 3; ++set) {
+    const Tensor x = onnx_frontend::read_tensor_file(std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/kws_int8_qdq/test_data_set_" +
+                                                     std::to_string(set) + "/input_0.pb");
+    const Tensor want = evaluate_graph(*c.graph, {x})[0], got = evaluate_graph(*w.graph, {x})[0];
+    for (int64_t i = 0; i < want.numel(); ++i) CHECK(want.data<float>()[i] == got.data<float>()[i]);
+  }
+}
