@@ -63,6 +63,14 @@ inline int32_t pack_halves(int32_t low, int32_t high) {
   __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(out) : "r"(low), "r"(high));
   return out;
 }
+// The high halves of two words, (high of `low`, high of `high`) (pkhtb).
+inline int32_t pack_high_halves(int32_t low, int32_t high) {
+  int32_t out;
+  __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(out) : "r"(high), "r"(low));
+  return out;
+}
+// `value` in both halves of a word (an offset for __sxtab16 or __ssub16 to apply to two values).
+inline int32_t in_both_halves(int32_t value) { return pack_halves(value, value); }
 // The same with a per-halfword offset added (__sxtab16 of the rotated word).
 inline int32_t sxtab16_odd(int32_t offset, uint32_t word) {
   int32_t out;
@@ -190,7 +198,7 @@ template <int Pairs>
 inline void dot_pairs_narrow(const int8_t* MOTE_RESTRICT pairs, int32_t pair_bytes, const int8_t* MOTE_RESTRICT values, int32_t zero,
                              int32_t depth, int32_t (&acc)[2 * Pairs]) {
 #if defined(MOTE_DSP)
-  const int32_t offset = static_cast<int32_t>((static_cast<uint32_t>(-zero) & 0xFFFFu) * 0x10001u);
+  const int32_t offset = in_both_halves(-zero);
   if constexpr (Pairs == 2) {
     // In assembly: in C, GCC spills two of the 13 values the loop needs on every group. Here
     // 24.5 instructions per 16 multiply-accumulates, two groups per loop step (an odd count's
@@ -325,7 +333,7 @@ inline void build_column(const ConvParams& p, const X* MOTE_RESTRICT xg, int32_t
 // The input zero point as put_four takes it: on DSP cores twice, as the halves of a word.
 inline int32_t group_zero(int32_t zero) {
 #if defined(MOTE_DSP)
-  return pack_halves(zero, zero);
+  return in_both_halves(zero);
 #else
   return zero;
 #endif
@@ -824,29 +832,29 @@ inline int32_t depthwise_window_3x3(const int16_t* MOTE_RESTRICT origin, int32_t
 
 // dst[k] = src[k] - zero for k < count, for `rows` rows (`src_step` and `dst_step` elements
 // apart): the input rows of a depthwise plane. One function for all rows, so that its constants
-// are worked out once per plane rather than once per row (rows are short: 5 values in kws).
+// are worked out once per plane rather than once per row (rows are short: 5 values in kws), and
+// out of line, so that its loops keep their pointers in registers.
 template <class X>
-inline void widen_rows(const X* MOTE_RESTRICT src, int32_t src_step, int32_t zero, int32_t count, int32_t rows, int16_t* MOTE_RESTRICT dst,
-                       int32_t dst_step) {
+MOTE_NOINLINE void widen_rows(const X* MOTE_RESTRICT src, int32_t src_step, int32_t zero, int32_t count, int32_t rows,
+                              int16_t* MOTE_RESTRICT dst, int32_t dst_step) {
 #if defined(MOTE_DSP)
-  const int32_t offset = static_cast<int32_t>((static_cast<uint32_t>(-zero) & 0xFFFFu) * 0x10001u), whole = count & ~3;
+  const int32_t offset = in_both_halves(-zero), whole = count & ~3;  // int8: four values per step, 7 instructions instead of 12
 #endif
-  for (int32_t r = 0; r < rows; ++r, src += src_step, dst += dst_step) {
-    int32_t k = 0;
+  for (const X* const last = src + rows * src_step; src != last; src += src_step, dst += dst_step) {
+    const X* in = src;
+    int16_t* out = dst;
 #if defined(MOTE_DSP)
-    if constexpr (sizeof(X) == 1 && X(-1) < X(0)) {  // int8: four values per step, 7 instructions instead of 12
-      for (; k < whole; k += 4) {
+    if constexpr (sizeof(X) == 1 && X(-1) < X(0))
+      for (const X* const words_end = src + whole; in != words_end; in += 4, out += 4) {
         uint32_t word;
-        __builtin_memcpy(&word, src + k, 4);
+        __builtin_memcpy(&word, in, 4);
         const int32_t even = __sxtab16(offset, static_cast<int32_t>(word)), odd = sxtab16_odd(offset, word);  // (v0, v2), (v1, v3)
-        const uint32_t low = (static_cast<uint32_t>(even) & 0xFFFFu) | (static_cast<uint32_t>(odd) << 16);       // pkhbt: (v0, v1)
-        const uint32_t high = (static_cast<uint32_t>(odd) & 0xFFFF0000u) | (static_cast<uint32_t>(even) >> 16);  // pkhtb: (v2, v3)
-        __builtin_memcpy(dst + k, &low, 4);
-        __builtin_memcpy(dst + k + 2, &high, 4);
+        const int32_t low = pack_halves(even, odd), high = pack_high_halves(even, odd);                       // (v0, v1), (v2, v3)
+        __builtin_memcpy(out, &low, 4);
+        __builtin_memcpy(out + 2, &high, 4);
       }
-    }
 #endif
-    for (; k < count; ++k) dst[k] = static_cast<int16_t>(src[k] - zero);
+    for (const X* const end = src + count; in != end; ++in, ++out) *out = static_cast<int16_t>(*in - zero);
   }
 }
 
