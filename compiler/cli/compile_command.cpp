@@ -110,7 +110,14 @@ CompileOptions make_options(const CompileArgs& args) {
 
 void print_summary(const CompileArgs& args, const CompileOptions& options, const CompileResult& result, double seconds) {
   size_t kernels = 0;
-  for (const auto& node : result.graph->nodes()) kernels += node->kernels.size();
+  int64_t widenable_bytes = 0;  // int8 convolution weights --widen-weights would store as int16
+  for (const auto& node : result.graph->nodes()) {
+    kernels += node->kernels.size();
+    for (const KernelCall& call : node->kernels)
+      if (call.function.rfind("mote::qconv_s8<", 0) == 0 && call.args.size() > 2 && call.args[2].constant &&
+          call.args[2].constant->dtype() == DType::Int8)
+        widenable_bytes += static_cast<int64_t>(call.args[2].constant->byte_size());
+  }
   const MemorySummary& m = result.graph->memory;
   auto ratio = [](int64_t a, int64_t b) { return b > 0 ? fmt::format("{:.2f}", static_cast<double>(a) / static_cast<double>(b)) : std::string("-"); };
   std::cout << args.name << ": " << result.nodes_imported << " nodes imported, " << result.graph->nodes().size()
@@ -125,7 +132,11 @@ void print_summary(const CompileArgs& args, const CompileOptions& options, const
             << " in file order, without sharing; arena/bound " << ratio(result.code.arena_bytes, m.bound_schedule) << "\n"
             << "  I/O     " << (options.passes.io_in_arena ? std::string("in the arena") : std::to_string(m.io_bytes) + " bytes of input and output buffers (the caller's)")
             << "; RAM in all " << result.code.arena_bytes + m.io_bytes << " bytes\n"
-            << "  weights " << result.code.weights_bytes << " bytes\n";
+            << "  weights " << result.code.weights_bytes << " bytes"
+            << (widenable_bytes > 0 ? "; " + std::to_string(result.code.weights_bytes + widenable_bytes) +
+                                          " with --widen-weights: faster int8 convolutions on DSP cores"
+                                    : std::string())
+            << "\n";
   if (options.target) {
     const TargetDescription& t = *options.target;
     std::cout << "  target  " << t.name << (t.board.empty() ? std::string(" (no reference board)") : ": " + t.board);
