@@ -391,7 +391,7 @@ inline void build_pointwise_pair(const X* MOTE_RESTRICT x, int32_t x_zero, int32
   int32_t k = 0;
 #if defined(MOTE_DSP)
   if constexpr (sizeof(X) == 1) {
-    const int32_t offset = pack_halves(-x_zero, -x_zero);
+    const int32_t offset = in_both_halves(-x_zero);
     for (int16_t* out = columns; k + 4 <= depth; k += 4, out += 8, x += 4 * in_plane) {
       uint16_t h0, h1, h2, h3;
       __builtin_memcpy(&h0, x, 2);
@@ -678,9 +678,10 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
   // After the columns: two rows (output channels) of 2 * block_pairs int32 sums.
   int32_t* const sums = reinterpret_cast<int32_t*>(columns + block_pairs * column_pair_values);
   const int32_t xz = zero_of(x_zero), yz = zero_of(y_zero);
-  // A 1x1 window with unit strides and no padding: output pixel i reads offset i of each plane.
-  const bool pointwise = p.kernel[0] * p.kernel[1] * p.kernel[2] == 1 && p.stride[0] == 1 && p.stride[1] == 1 && p.stride[2] == 1 &&
-                         p.pad_begin[0] == 0 && p.pad_begin[1] == 0 && p.pad_begin[2] == 0 && out_plane == in_plane;
+  // A 1x1 window with unit strides and no padding: output pixel i reads offset i of each plane
+  // (int8 inputs: build_pointwise_pair reads two at once; int16 ones gain nothing from it).
+  const bool pointwise = sizeof(X) == 1 && p.kernel[0] * p.kernel[1] * p.kernel[2] == 1 && p.stride[0] == 1 && p.stride[1] == 1 &&
+                         p.stride[2] == 1 && p.pad_begin[0] == 0 && p.pad_begin[1] == 0 && p.pad_begin[2] == 0 && out_plane == in_plane;
   const bool per_channel = q.requant_count != 1;
   const bool int8_form = s8::int8_requantization_applies<Y>(multiplier, shift, q.requant_count);
   const int32_t lo = q.act_min, hi = q.act_max;  // locals: the int8 stores would force reloads of q's fields
