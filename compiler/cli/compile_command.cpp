@@ -73,7 +73,7 @@ CompileOptions make_options(const CompileArgs& args) {
   options.passes.alias_views = !args.no_alias;
   options.passes.in_place = !args.no_in_place;
   options.passes.smallest_arena = args.smallest_arena;
-  options.passes.lowering.widen_conv_weights = args.widen_weights;
+  options.passes.lowering.widen_weights = args.widen_weights;
   options.passes.io_in_arena = args.io_in_arena;
   options.passes.quantized_io_bits = args.io == "int8" ? 8 : args.io == "int16" ? 16 : 0;
   bind_input_options(options.import, args.input_shapes, args.const_inputs);
@@ -110,12 +110,12 @@ CompileOptions make_options(const CompileArgs& args) {
 
 void print_summary(const CompileArgs& args, const CompileOptions& options, const CompileResult& result, double seconds) {
   size_t kernels = 0;
-  int64_t widenable_bytes = 0;  // int8 convolution weights --widen-weights would store as int16
+  int64_t widenable_bytes = 0;  // int8 weights --widen-weights would store as int16
   for (const auto& node : result.graph->nodes()) {
     kernels += node->kernels.size();
     for (const KernelCall& call : node->kernels)
-      if (call.function.rfind("mote::qconv_s8<", 0) == 0 && call.args.size() > 2 && call.args[2].constant &&
-          call.args[2].constant->dtype() == DType::Int8)
+      if ((call.function.rfind("mote::qconv_s8<", 0) == 0 || call.function.rfind("mote::qfully_connected_s8<", 0) == 0) &&
+          call.args.size() > 2 && call.args[2].constant && call.args[2].constant->dtype() == DType::Int8)
         widenable_bytes += static_cast<int64_t>(call.args[2].constant->byte_size());
   }
   const MemorySummary& m = result.graph->memory;
@@ -134,7 +134,7 @@ void print_summary(const CompileArgs& args, const CompileOptions& options, const
             << "; RAM in all " << result.code.arena_bytes + m.io_bytes << " bytes\n"
             << "  weights " << result.code.weights_bytes << " bytes"
             << (widenable_bytes > 0 ? "; " + std::to_string(result.code.weights_bytes + widenable_bytes) +
-                                          " with --widen-weights: faster int8 convolutions on DSP cores"
+                                          " with --widen-weights: faster int8 convolutions and fully connected layers on DSP cores"
                                     : std::string())
             << "\n";
   if (options.target) {
@@ -204,8 +204,9 @@ Command add_compile_command(CLI::App& app) {
                     "kernels take only the scratch the smallest arena leaves free (by default, with a RAM budget from --max-ram or "
                     "--target, their faster forms take more when the arena then stays within it)");
   compile->add_flag("--widen-weights", args->widen_weights,
-                    "int8 convolutions store their weights as int16: about twice their flash, about a quarter fewer instructions "
-                    "on cores with the DSP extension (Cortex-M4, M7, M33)");
+                    "int8 convolutions and fully connected layers store their weights as int16: twice their flash, inner loops "
+                    "with a quarter (convolutions) to a third (fully connected) fewer instructions on cores with the DSP "
+                    "extension (Cortex-M4, M7, M33)");
   compile->add_flag("--memory-table", args->memory_table, "print every arena tensor with its offset, size and lifetime");
   compile->add_option("--report", args->report, "FILE: write the compile report (sizes, MACs, memory plan, tensors) as JSON");
   compile->add_option("--html", args->html,

@@ -59,8 +59,8 @@ int32_t zero_count(LowerContext& c, size_t i) { return c.has_input(i) ? static_c
 // in `groups` groups, paired within each group, packed here, once, so the kernels never reorder
 // at run time. `reordered` for the kernels reading int16 values (convolution columns, int16
 // activations), natural order for int8 activations widened as they are read. `widened`: int16
-// values in natural order, for convolutions whose weights are stored widened
-// (LoweringOptions::widen_conv_weights).
+// values, for kernels whose weights are stored widened (LoweringOptions::widen_weights), in
+// the order `reordered` says.
 TensorPtr packed_s8_rows(const Tensor& weights, int64_t rows, int64_t groups, bool reordered, bool widened = false) {
   const int64_t depth = weights.numel() / rows, rows_per_group = rows / groups, pairs_per_group = (rows_per_group + 1) / 2;
   const int64_t pair_values = mote::s8::PackedRows::pair_values(static_cast<int32_t>(depth));
@@ -71,7 +71,7 @@ TensorPtr packed_s8_rows(const Tensor& weights, int64_t rows, int64_t groups, bo
       const int64_t pair = (g * pairs_per_group + i / 2) * pair_values;
       const int8_t* row = weights.data<int8_t>() + (g * rows_per_group + i) * depth;
       for (int64_t k = 0; k < depth; ++k) {
-        const int64_t at = pair + mote::s8::PackedRows::index(static_cast<int32_t>(k), static_cast<int32_t>(i % 2), reordered && !widened);
+        const int64_t at = pair + mote::s8::PackedRows::index(static_cast<int32_t>(k), static_cast<int32_t>(i % 2), reordered);
         if (widened)
           packed.data<int16_t>()[at] = row[k];
         else
@@ -193,9 +193,10 @@ std::vector<KernelCall> lower_qlinear_conv(LowerContext& c) {
                                                          static_cast<int32_t>(weights->numel() / q.conv.out_channels),
                                                          bias ? bias->data<int32_t>() : nullptr));
         if (weights && sums_fit && zero_points_all_zero(c, kQwZero) && (!depthwise || mote::qdepthwise_conv_s8_supports(q.conv))) {
-          const bool widened = !depthwise && c.options().widen_conv_weights;
+          const bool widened = !depthwise && c.options().widen_weights;
           if (!depthwise) {
-            args[2] = KernelArg::constant_tensor(packed_s8_rows(*weights, q.conv.out_channels, q.conv.groups, true, widened));
+            // Widened convolution weights meet the columns' pairs in order.
+            args[2] = KernelArg::constant_tensor(packed_s8_rows(*weights, q.conv.out_channels, q.conv.groups, !widened, widened));
             if (mote::qconv_s8_needs_tap_offsets(q.conv)) {
               Tensor offsets(DType::Int32, Shape{mote::qconv_s8_tap_offset_count(q.conv)});
               mote::qconv_s8_tap_offsets(q.conv, offsets.data<int32_t>());
@@ -420,12 +421,22 @@ std::vector<KernelCall> lower_qgemm(LowerContext& c) {
             for (int64_t k = 0; k < q.k; ++k) rows.data<int8_t>()[j * q.k + k] = weights->data<int8_t>()[k * q.n + j];
         constexpr bool wide = std::is_same_v<A, int16_t>;
         if (!wide || (scalar_zero(c.known_input(kGaZero)) == 0 &&
-                      mote::s8::fits_int32_sums(rows.data<int8_t>(), q.n, q.k, bias ? bias->data<int32_t>() : nullptr)))
-          return bind_kernel("mote/qconv_s8.h", "mote::qfully_connected_s8<" + cpp_type<A>() + ", " + cpp_type<Y>() + ">",
-                             "mote::QMatMulParams", q, &mote::qfully_connected_s8<A, Y>,
-                             {KernelArg::input(kGa), KernelArg::input(kGaZero), KernelArg::constant_tensor(packed_s8_rows(rows, q.n, 1, wide)),
-                              KernelArg::input(kGbZero), KernelArg::input(kGc), KernelArg::constant_tensor(multipliers.first),
-                              KernelArg::constant_tensor(multipliers.second), KernelArg::input(kGyZero), KernelArg::output(0)});
+                      mote::s8::fits_int32_sums(rows.data<int8_t>(), q.n, q.k, bias ? bias->data<int32_t>() : nullptr))) {
+          // Widened weights meet int8 activations' (v0, v2) (v1, v3) halves reordered. Layers with
+          // int16 activations keep int8 weights: their loop is C, where GCC spills widened rows
+          // (anomaly's int16x8 layers ran 1.4x slower).
+          const bool widened = c.options().widen_weights && !wide;
+          const std::vector<KernelArg> args{
+              KernelArg::input(kGa),       KernelArg::input(kGaZero),
+              KernelArg::constant_tensor(packed_s8_rows(rows, q.n, 1, widened || wide, widened)),
+              KernelArg::input(kGbZero),   KernelArg::input(kGc),
+              KernelArg::constant_tensor(multipliers.first), KernelArg::constant_tensor(multipliers.second),
+              KernelArg::input(kGyZero),   KernelArg::output(0)};
+          const std::string kernel = "mote::qfully_connected_s8<" + cpp_type<A>() + ", " + cpp_type<Y>() + (widened ? ", int16_t>" : ">");
+          if constexpr (!wide)
+            if (widened) return bind_kernel("mote/qconv_s8.h", kernel, "mote::QMatMulParams", q, &mote::qfully_connected_s8<A, Y, int16_t>, args);
+          return bind_kernel("mote/qconv_s8.h", kernel, "mote::QMatMulParams", q, &mote::qfully_connected_s8<A, Y>, args);
+        }
       }
     }
     return bind_kernel("mote/quantized.h", "mote::qmatmul<" + cpp_type<A>() + ", " + cpp_type<B>() + ", " + cpp_type<Y>() + ">",

@@ -33,10 +33,11 @@ inline int32_t padded_depth(int32_t depth) { return (depth + 3) & ~3; }
 // [row 0, k 0..3] [row 1, k 0..3] [row 0, k 4..7] ... For int16 columns ("reordered") each
 // four are stored k0 k2 k1 k3: __sxtb16 then gives (k0, k1) and __sxtb16 of the word rotated by
 // 8 gives (k2, k3), the two halves of the column group. For int8 activations they stay in order,
-// matching the same split of the activations. Convolution weights may also be packed "wide"
-// (mote compile --wide-weights): the same layout of int16 values in order, so that a word of
-// them is a pair the column's words meet as they are, with no unpacking (sizes and indices
-// below count values, one or two bytes each).
+// matching the same split of the activations. Weights may also be packed widened (mote compile
+// --widen-weights): the same layout of int16 values, each four in the order of the value pairs
+// they meet (in order for convolution columns, k0 k2 k1 k3 for int8 activations), so that a
+// word of them is a pair with no unpacking (sizes and indices below count values, one or two
+// bytes each).
 struct PackedRows {
   static int32_t pair_values(int32_t depth) { return 2 * padded_depth(depth); }
   // Where weight k of row r (0 or 1) of a pair is, from the start of the pair.
@@ -148,26 +149,29 @@ inline void dot_pair_2x2(const W* MOTE_RESTRICT pair, const int16_t* MOTE_RESTRI
 }
 
 #if defined(MOTE_DSP)
-inline uint32_t load_word(const int8_t* at) {
-  uint32_t word;
-  __builtin_memcpy(&word, at, 4);
-  return word;
-}
-
 // acc + the dot product of four int8 weights (one word) with four values given as (v0, v2)
 // and (v1, v3) halfword pairs, or in the reordered weight layout as (v0, v1) and (v2, v3).
-inline int32_t dot_group(uint32_t weights, int32_t low_values, int32_t high_values, int32_t acc) {
+inline int32_t dot_group(const int8_t* at, int32_t low_values, int32_t high_values, int32_t acc) {
+  uint32_t weights;
+  __builtin_memcpy(&weights, at, 4);
   return __smlad(sxtb16_odd(weights), high_values, __smlad(__sxtb16(static_cast<int32_t>(weights)), low_values, acc));
+}
+// The same for four widened weights (two words), stored as the values come: (w0, w2) (w1, w3)
+// against (v0, v2) (v1, v3), or in order against (v0, v1) (v2, v3).
+inline int32_t dot_group(const int16_t* at, int32_t low_values, int32_t high_values, int32_t acc) {
+  int32_t weights[2];
+  __builtin_memcpy(weights, at, 8);
+  return __smlad(weights[1], high_values, __smlad(weights[0], low_values, acc));
 }
 #endif
 
-// Four-value groups of one or two pairs of weight rows (`pair_bytes` apart, as PackedRows
-// stores them) against values `unpack(k, low, high)` gives as dot_group wants them: acc[2p + r]
-// += weights k..k+3 of row r of pair p times values k..k+3, for k = 0, 4, ... below depth & ~3.
-// Two pairs at a time share each unpacked group of values between four rows. The sums are
-// scalars: GCC keeps an array indexed in the loop on the stack.
-template <int Pairs, class Unpack>
-inline void dot_pairs_groups(const int8_t* MOTE_RESTRICT pairs, int32_t pair_bytes, int32_t depth, const Unpack& unpack,
+// Four-value groups of one or two pairs of weight rows (`pair_values` apart, as PackedRows
+// stores them; int8, or int16 widened) against values `unpack(k, low, high)` gives as dot_group
+// wants them: acc[2p + r] += weights k..k+3 of row r of pair p times values k..k+3, for k = 0,
+// 4, ... below depth & ~3. Two pairs at a time share each unpacked group of values between four
+// rows. The sums are scalars: GCC keeps an array indexed in the loop on the stack.
+template <int Pairs, class W, class Unpack>
+inline void dot_pairs_groups(const W* MOTE_RESTRICT pairs, int32_t pair_values, int32_t depth, const Unpack& unpack,
                              int32_t (&acc)[2 * Pairs]) {
   static_assert(Pairs == 1 || Pairs == 2, "one or two pairs of rows");
 #if defined(MOTE_DSP)
@@ -177,70 +181,82 @@ inline void dot_pairs_groups(const int8_t* MOTE_RESTRICT pairs, int32_t pair_byt
   for (int32_t k = 0; k < whole_groups_end; k += 4, pairs += 8) {
     int32_t low, high;
     unpack(k, low, high);
-    a0 = dot_group(load_word(pairs), low, high, a0);
-    a1 = dot_group(load_word(pairs + 4), low, high, a1);
+    a0 = dot_group(pairs, low, high, a0);
+    a1 = dot_group(pairs + 4, low, high, a1);
     if constexpr (Pairs == 2) {
-      a2 = dot_group(load_word(pairs + pair_bytes), low, high, a2);
-      a3 = dot_group(load_word(pairs + pair_bytes + 4), low, high, a3);
+      a2 = dot_group(pairs + pair_values, low, high, a2);
+      a3 = dot_group(pairs + pair_values + 4, low, high, a3);
     }
   }
   acc[0] = a0;
   acc[1] = a1;
   if constexpr (Pairs == 2) acc[2] = a2, acc[3] = a3;
 #else
-  (void)pairs, (void)pair_bytes, (void)depth, (void)unpack, (void)acc;
+  (void)pairs, (void)pair_values, (void)depth, (void)unpack, (void)acc;
 #endif
 }
 
 // acc[2p + r] += sum over k < depth of weight k of row r of pair p * (values[k] - zero), for
-// pairs of rows in natural order and int8 values widened as they are read (no scratch).
-template <int Pairs>
-inline void dot_pairs_narrow(const int8_t* MOTE_RESTRICT pairs, int32_t pair_bytes, const int8_t* MOTE_RESTRICT values, int32_t zero,
+// pairs of rows (int8 in natural order, or int16 widened and reordered) and int8 values widened
+// as they are read (no scratch).
+template <int Pairs, class W>
+inline void dot_pairs_narrow(const W* MOTE_RESTRICT pairs, int32_t pair_values, const int8_t* MOTE_RESTRICT values, int32_t zero,
                              int32_t depth, int32_t (&acc)[2 * Pairs]) {
 #if defined(MOTE_DSP)
   const int32_t offset = in_both_halves(-zero);
   if constexpr (Pairs == 2) {
     // In assembly: in C, GCC spills two of the 13 values the loop needs on every group. Here
-    // 24.5 instructions per 16 multiply-accumulates, two groups per loop step (an odd count's
-    // first group alone). The end pointer is read from memory at the bottom of the loop, so the
-    // loop takes 12 registers: with 13, GCC cannot always find them (where the kernel is
-    // inlined into a run function, for the Cortex-M33).
+    // two groups per loop step (an odd count's first group alone): int8 weights 24.5
+    // instructions per 16 multiply-accumulates, widened ones (a row's four in one LDRD, into
+    // `w` and `v`, which is free once the values are unpacked) 15. The end pointer is read from
+    // memory at the bottom of the loop, so the loop takes 12 registers: with 13, GCC cannot
+    // always find them (where the kernel is inlined into a run function, for the Cortex-M33).
     if (depth >= 4) {
       const int8_t* const end = values + (depth & ~3);
-      const int8_t* second = pairs + pair_bytes;
-      const int8_t* first = pairs;
+      const W* second = pairs + pair_values;
+      const W* first = pairs;
       const int8_t* at = values;
       int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], v, even, odd, w;
-#define MOTE_FC_ROW(row, a)                            \
+#define MOTE_FC_ROW_S8(row, a)                         \
   "ldr %[w], [%[" row "]], #4\n"                       \
   "sxtb16 %[v], %[w]\n"                                \
   "smlad %[" a "], %[v], %[even], %[" a "]\n"          \
   "sxtb16 %[v], %[w], ror #8\n"                        \
   "smlad %[" a "], %[v], %[odd], %[" a "]\n"
-#define MOTE_FC_GROUP                                 \
+#define MOTE_FC_ROW_S16(row, a)                        \
+  "ldrd %[w], %[v], [%[" row "]], #8\n"                \
+  "smlad %[" a "], %[w], %[even], %[" a "]\n"          \
+  "smlad %[" a "], %[v], %[odd], %[" a "]\n"
+#define MOTE_FC_GROUP(row)                            \
   "ldr %[v], [%[at]], #4\n"                            \
   "sxtab16 %[even], %[offset], %[v]\n"                 \
   "sxtab16 %[odd], %[offset], %[v], ror #8\n"          \
-  MOTE_FC_ROW("first", "a0") MOTE_FC_ROW("first", "a1") MOTE_FC_ROW("second", "a2") MOTE_FC_ROW("second", "a3")
+  row("first", "a0") row("first", "a1") row("second", "a2") row("second", "a3")
 #define MOTE_FC_OPERANDS                                                                                                         \
   : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [first] "+r"(first), [second] "+r"(second), [at] "+r"(at),       \
     [v] "=&r"(v), [even] "=&r"(even), [odd] "=&r"(odd), [w] "=&r"(w)                                                            \
   : [end] "m"(end), [offset] "r"(offset)                                                                                       \
   : "cc", "memory"
-      if ((depth >> 2) & 1) __asm__ volatile(MOTE_FC_GROUP MOTE_FC_OPERANDS);
-      if (depth >= 8)
-        __asm__ volatile(
-            "1:\n" MOTE_FC_GROUP MOTE_FC_GROUP
-            "ldr %[w], %[end]\n"
-            "cmp %[at], %[w]\n"
-            "bne 1b\n" MOTE_FC_OPERANDS);
+#define MOTE_FC_LOOP(row)                                                          \
+  if ((depth >> 2) & 1) __asm__ volatile(MOTE_FC_GROUP(row) MOTE_FC_OPERANDS);     \
+  if (depth >= 8)                                                                  \
+    __asm__ volatile("1:\n" MOTE_FC_GROUP(row) MOTE_FC_GROUP(row) "ldr %[w], %[end]\n" \
+                     "cmp %[at], %[w]\n"                                           \
+                     "bne 1b\n" MOTE_FC_OPERANDS);
+      if constexpr (sizeof(W) == 1) {
+        MOTE_FC_LOOP(MOTE_FC_ROW_S8)
+      } else {
+        MOTE_FC_LOOP(MOTE_FC_ROW_S16)
+      }
+#undef MOTE_FC_LOOP
 #undef MOTE_FC_OPERANDS
 #undef MOTE_FC_GROUP
-#undef MOTE_FC_ROW
+#undef MOTE_FC_ROW_S16
+#undef MOTE_FC_ROW_S8
       acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
     }
   } else {
-    dot_pairs_groups<Pairs>(pairs, pair_bytes, depth, [&](int32_t k, int32_t& even, int32_t& odd) {
+    dot_pairs_groups<Pairs>(pairs, pair_values, depth, [&](int32_t k, int32_t& even, int32_t& odd) {
       uint32_t v;
       __builtin_memcpy(&v, values + k, 4);
       even = __sxtab16(offset, static_cast<int32_t>(v));  // (v0, v2)
@@ -256,17 +272,17 @@ inline void dot_pairs_narrow(const int8_t* MOTE_RESTRICT pairs, int32_t pair_byt
   for (; k < depth; ++k) {
     const int32_t v = static_cast<int32_t>(values[k]) - zero;
     for (int p = 0; p < Pairs; ++p)
-      for (int r = 0; r < 2; ++r) acc[2 * p + r] += pairs[p * pair_bytes + PackedRows::index(k, r, false)] * v;
+      for (int r = 0; r < 2; ++r) acc[2 * p + r] += pairs[p * pair_values + PackedRows::index(k, r, sizeof(W) == 2)] * v;
   }
 }
 
 // The same for int16 values with zero point 0, read two at a time as they are, and pairs of
-// rows reordered as for int16 columns.
+// int8 rows reordered as for int16 columns.
 template <int Pairs>
-inline void dot_pairs_wide(const int8_t* MOTE_RESTRICT pairs, int32_t pair_bytes, const int16_t* MOTE_RESTRICT values, int32_t depth,
+inline void dot_pairs_wide(const int8_t* MOTE_RESTRICT pairs, int32_t pair_values, const int16_t* MOTE_RESTRICT values, int32_t depth,
                            int32_t (&acc)[2 * Pairs]) {
 #if defined(MOTE_DSP)
-  dot_pairs_groups<Pairs>(pairs, pair_bytes, depth, [&](int32_t k, int32_t& v01, int32_t& v23) {
+  dot_pairs_groups<Pairs>(pairs, pair_values, depth, [&](int32_t k, int32_t& v01, int32_t& v23) {
     __builtin_memcpy(&v01, values + k, 4);
     __builtin_memcpy(&v23, values + k + 2, 4);
   }, acc);
@@ -276,18 +292,18 @@ inline void dot_pairs_wide(const int8_t* MOTE_RESTRICT pairs, int32_t pair_bytes
 #endif
   for (; k < depth; ++k)
     for (int p = 0; p < Pairs; ++p)
-      for (int r = 0; r < 2; ++r) acc[2 * p + r] += pairs[p * pair_bytes + PackedRows::index(k, r, true)] * values[k];
+      for (int r = 0; r < 2; ++r) acc[2 * p + r] += pairs[p * pair_values + PackedRows::index(k, r, true)] * values[k];
 }
 
 // Rows of a fully connected layer against `Pairs` pairs of weight rows, by activation type.
-template <int Pairs>
-inline void dot_pairs_row(const int8_t* pairs, int32_t pair_bytes, const int8_t* values, int32_t zero, int32_t depth,
+template <int Pairs, class W>
+inline void dot_pairs_row(const W* pairs, int32_t pair_values, const int8_t* values, int32_t zero, int32_t depth,
                           int32_t (&acc)[2 * Pairs]) {
-  dot_pairs_narrow<Pairs>(pairs, pair_bytes, values, zero, depth, acc);
+  dot_pairs_narrow<Pairs>(pairs, pair_values, values, zero, depth, acc);
 }
 template <int Pairs>
-inline void dot_pairs_row(const int8_t* pairs, int32_t pair_bytes, const int16_t* values, int32_t, int32_t depth, int32_t (&acc)[2 * Pairs]) {
-  dot_pairs_wide<Pairs>(pairs, pair_bytes, values, depth, acc);
+inline void dot_pairs_row(const int8_t* pairs, int32_t pair_values, const int16_t* values, int32_t, int32_t depth, int32_t (&acc)[2 * Pairs]) {
+  dot_pairs_wide<Pairs>(pairs, pair_values, values, depth, acc);
 }
 
 // The taps k in [0, kernel) of one window axis whose coordinate origin + k * dilation lies in
@@ -717,8 +733,8 @@ void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, c
 namespace s8 {
 
 // Outputs j .. j + 2 Pairs - 1 (those below `columns`) of one row of a fully connected layer.
-template <int Pairs, class X, class Y>
-inline void fully_connected_outputs(const X* MOTE_RESTRICT row, int32_t zero, int32_t depth, const int8_t* MOTE_RESTRICT pairs,
+template <int Pairs, class X, class Y, class W>
+inline void fully_connected_outputs(const X* MOTE_RESTRICT row, int32_t zero, int32_t depth, const W* MOTE_RESTRICT pairs,
                                     const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
                                     const int32_t* MOTE_RESTRICT shift, bool per_channel, int32_t y_zero, int32_t lo, int32_t hi,
                                     Y* MOTE_RESTRICT out, int32_t j, int32_t columns) {
@@ -739,23 +755,26 @@ inline void fully_connected_outputs(const X* MOTE_RESTRICT row, int32_t zero, in
 // requantized bias[j] + sum over k of (a[i, k] - a_zero) * w[j, k], where `w` holds the n weight
 // rows packed as s8::PackedRows says (the compiler transposes them when transB = 0): natural
 // order for int8 activations, widened as they are read; reordered for int16 ones (zero point
-// 0, sums that fit int32), read as they are. Weight rows are taken four at a time.
-template <class X, class Y>
-void qfully_connected_s8(const QMatMulParams& p, const X* MOTE_RESTRICT a, const X* MOTE_RESTRICT a_zero, const int8_t* MOTE_RESTRICT w,
+// 0, sums that fit int32), read as they are. W = int16 (int8 activations only): the weights
+// widened, reordered to meet the activations' (v0, v2) (v1, v3) halves. Weight rows are taken
+// four at a time.
+template <class X, class Y, class W = int8_t>
+void qfully_connected_s8(const QMatMulParams& p, const X* MOTE_RESTRICT a, const X* MOTE_RESTRICT a_zero, const W* MOTE_RESTRICT w,
                          const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
                          const int32_t* MOTE_RESTRICT shift, const Y* MOTE_RESTRICT y_zero, Y* MOTE_RESTRICT y) {
+  static_assert(sizeof(W) == 1 || sizeof(X) == 1, "widened weights with int8 activations");
   (void)w_zero;  // all zero: the compiler picks this kernel only then
-  const int32_t az = zero_of(a_zero), yz = zero_of(y_zero), pair_bytes = s8::PackedRows::pair_values(p.k);
+  const int32_t az = zero_of(a_zero), yz = zero_of(y_zero), pair_values = s8::PackedRows::pair_values(p.k);
   const bool per_channel = p.requant_count != 1;
   const int32_t lo = p.act_min, hi = p.act_max, rows = p.m, columns = p.n, depth = p.k;  // locals, as in qconv_s8
   for (int32_t i = 0; i < rows; ++i) {
     // Four weight rows at a time while there are four, then the last pair.
     int32_t j = 0;
     for (; j + 4 <= columns; j += 4)
-      s8::fully_connected_outputs<2>(a + i * depth, az, depth, w + (j / 2) * pair_bytes, bias, multiplier, shift, per_channel, yz, lo, hi,
+      s8::fully_connected_outputs<2>(a + i * depth, az, depth, w + (j / 2) * pair_values, bias, multiplier, shift, per_channel, yz, lo, hi,
                                      y + i * columns, j, columns);
     if (j < columns)
-      s8::fully_connected_outputs<1>(a + i * depth, az, depth, w + (j / 2) * pair_bytes, bias, multiplier, shift, per_channel, yz, lo, hi,
+      s8::fully_connected_outputs<1>(a + i * depth, az, depth, w + (j / 2) * pair_values, bias, multiplier, shift, per_channel, yz, lo, hi,
                                      y + i * columns, j, columns);
   }
 }

@@ -182,7 +182,7 @@ void compile_variant(const Options& options, TestCase& t, Variant& v,
   co.import.const_inputs = bound;
   co.pipeline.disabled.insert(options.disabled_passes.begin(), options.disabled_passes.end());
   co.passes.io_in_arena = options.io_in_arena;
-  co.passes.lowering.widen_conv_weights = options.widen_weights;
+  co.passes.lowering.widen_weights = options.widen_weights;
   CompileResult result = compile_model(co);
   // Graph inputs of the compiled model -> slot of the test data (ONNX input order).
   std::vector<std::string> onnx_inputs = onnx_input_names(co.model);

@@ -346,7 +346,7 @@ int main(int argc, char** argv) {
     else if (a == "--check") check = true;
     else if (a == "--per-layer") per_layer = true;
     else if (a == "--max-ram" && i + 1 < argc) passes.max_ram_bytes = std::stoll(argv[++i]);
-    else if (a == "--widen-weights") passes.lowering.widen_conv_weights = true;
+    else if (a == "--widen-weights") passes.lowering.widen_weights = true;
     else models.emplace_back(a);
   }
   if (models.empty()) {

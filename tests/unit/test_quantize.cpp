@@ -871,11 +871,11 @@ TEST_CASE("fuse_qdq merges a requantization, QuantizeLinear(DequantizeLinear(x))
   }
 }
 
-TEST_CASE("--widen-weights: qconv_s8 reads the same weights as int16 in order, twice the bytes, with the same outputs") {
+TEST_CASE("widened weights (--widen-weights): qconv_s8 reads the same weights as int16 in order, twice the bytes, with the same outputs") {
   CompileOptions compact;
   compact.model = std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/kws_int8_qdq/model.onnx";
   CompileOptions widened = compact;
-  widened.passes.lowering.widen_conv_weights = true;
+  widened.passes.lowering.widen_weights = true;
   const CompileResult c = compile_model(compact), w = compile_model(widened);
   // The packed weights (argument 2) of every qconv_s8 call, in node order.
   auto conv_weights = [](const Graph& g, const std::string& kernel) {
@@ -904,6 +904,41 @@ TEST_CASE("--widen-weights: qconv_s8 reads the same weights as int16 in order, t
   }
   for (int set = 0; set < 3; ++set) {
     const Tensor x = onnx_frontend::read_tensor_file(std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/kws_int8_qdq/test_data_set_" +
+                                                     std::to_string(set) + "/input_0.pb");
+    const Tensor want = evaluate_graph(*c.graph, {x})[0], got = evaluate_graph(*w.graph, {x})[0];
+    for (int64_t i = 0; i < want.numel(); ++i) CHECK(want.data<float>()[i] == got.data<float>()[i]);
+  }
+}
+
+TEST_CASE("widened weights (--widen-weights): qfully_connected_s8 reads int16 weights reordered to meet int8 activations' halves, with the same outputs") {
+  CompileOptions compact;
+  compact.model = std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/ad_int8_qdq/model.onnx";
+  CompileOptions widened = compact;
+  widened.passes.lowering.widen_weights = true;
+  const CompileResult c = compile_model(compact), w = compile_model(widened);
+  auto fc_weights = [](const Graph& g, const std::string& kernel) {
+    std::vector<TensorPtr> weights;
+    for (const auto& node : g.nodes())
+      for (const KernelCall& call : node->kernels)
+        if (call.function == kernel) weights.push_back(call.args.at(2).constant);
+    return weights;
+  };
+  const std::vector<TensorPtr> packed = fc_weights(*c.graph, "mote::qfully_connected_s8<int8_t, int8_t>");
+  const std::vector<TensorPtr> wide = fc_weights(*w.graph, "mote::qfully_connected_s8<int8_t, int8_t, int16_t>");
+  REQUIRE(packed.size() == 10);  // ad: ten fully connected layers
+  REQUIRE(wide.size() == packed.size());
+  for (size_t layer = 0; layer < packed.size(); ++layer) {
+    REQUIRE(wide[layer]->dtype() == DType::Int16);
+    REQUIRE(wide[layer]->numel() == packed[layer]->numel());
+    // In order in the int8 form; k0 k2 k1 k3 in the widened one, as __sxtab16 splits the activations.
+    for (int32_t at = 0; at < packed[layer]->numel(); at += 8)
+      for (int32_t k = 0; k < 4; ++k)
+        for (int32_t r = 0; r < 2; ++r)
+          CHECK(wide[layer]->data<int16_t>()[at + mote::s8::PackedRows::index(k, r, true)] ==
+                packed[layer]->data<int8_t>()[at + mote::s8::PackedRows::index(k, r, false)]);
+  }
+  for (int set = 0; set < 3; ++set) {
+    const Tensor x = onnx_frontend::read_tensor_file(std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/ad_int8_qdq/test_data_set_" +
                                                      std::to_string(set) + "/input_0.pb");
     const Tensor want = evaluate_graph(*c.graph, {x})[0], got = evaluate_graph(*w.graph, {x})[0];
     for (int64_t i = 0; i < want.numel(); ++i) CHECK(want.data<float>()[i] == got.data<float>()[i]);
