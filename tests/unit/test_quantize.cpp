@@ -871,76 +871,62 @@ TEST_CASE("fuse_qdq merges a requantization, QuantizeLinear(DequantizeLinear(x))
   }
 }
 
-TEST_CASE("widened weights (--widen-weights): qconv_s8 reads the same weights as int16 in order, twice the bytes, with the same outputs") {
+namespace {
+
+// The packed weights (argument 2) of every call of `kernel`, in node order.
+std::vector<TensorPtr> packed_weights(const Graph& g, const std::string& kernel) {
+  std::vector<TensorPtr> weights;
+  for (const auto& node : g.nodes())
+    for (const KernelCall& call : node->kernels)
+      if (call.function == kernel) weights.push_back(call.args.at(2).constant);
+  return weights;
+}
+
+// Compiles MLPerf model `name` with compact and with widened weights: `layers` calls of
+// `kernel` take int8 weights in the one and `kernel` + ", int16_t>" int16 ones in the other,
+// the same values (weight k of row r of each group of four at PackedRows::index(k, r,
+// compact_reordered) in the int8 form, at index(k, r, !compact_reordered) in the int16 one),
+// and the outputs on the model's three test sets are the same.
+void check_widened(const std::string& name, const std::string& kernel, size_t layers, bool compact_reordered) {
   CompileOptions compact;
-  compact.model = std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/kws_int8_qdq/model.onnx";
+  compact.model = std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/" + name + "/model.onnx";
   CompileOptions widened = compact;
   widened.passes.lowering.widen_weights = true;
   const CompileResult c = compile_model(compact), w = compile_model(widened);
-  // The packed weights (argument 2) of every qconv_s8 call, in node order.
-  auto conv_weights = [](const Graph& g, const std::string& kernel) {
-    std::vector<TensorPtr> weights;
-    for (const auto& node : g.nodes())
-      for (const KernelCall& call : node->kernels)
-        if (call.function == kernel) weights.push_back(call.args.at(2).constant);
-    return weights;
-  };
-  const std::vector<TensorPtr> packed = conv_weights(*c.graph, "mote::qconv_s8<int8_t, int8_t>");
-  const std::vector<TensorPtr> wide = conv_weights(*w.graph, "mote::qconv_s8<int8_t, int8_t, int16_t>");
-  REQUIRE(packed.size() == 5);  // kws: the 10x4 first layer and four 1x1 layers
-  REQUIRE(wide.size() == packed.size());
-  CHECK(conv_weights(*w.graph, "mote::qconv_s8<int8_t, int8_t>").empty());
-  for (size_t layer = 0; layer < packed.size(); ++layer) {
+  const std::vector<TensorPtr> packed = packed_weights(*c.graph, kernel + ">");
+  const std::vector<TensorPtr> wide = packed_weights(*w.graph, kernel + ", int16_t>");
+  REQUIRE(packed.size() == layers);
+  REQUIRE(wide.size() == layers);
+  CHECK(packed_weights(*w.graph, kernel + ">").empty());
+  for (size_t layer = 0; layer < layers; ++layer) {
     REQUIRE(packed[layer]->dtype() == DType::Int8);
     REQUIRE(wide[layer]->dtype() == DType::Int16);
     REQUIRE(wide[layer]->numel() == packed[layer]->numel());
     CHECK(wide[layer]->byte_size() == 2 * packed[layer]->byte_size());
-    // Weight k of row r: reordered within its four in the int8 form, in order in the int16 one.
     for (int32_t at = 0; at < packed[layer]->numel(); at += 8)
       for (int32_t k = 0; k < 4; ++k)
         for (int32_t r = 0; r < 2; ++r)
-          CHECK(wide[layer]->data<int16_t>()[at + mote::s8::PackedRows::index(k, r, false)] ==
-                packed[layer]->data<int8_t>()[at + mote::s8::PackedRows::index(k, r, true)]);
+          CHECK(wide[layer]->data<int16_t>()[at + mote::s8::PackedRows::index(k, r, !compact_reordered)] ==
+                packed[layer]->data<int8_t>()[at + mote::s8::PackedRows::index(k, r, compact_reordered)]);
   }
   for (int set = 0; set < 3; ++set) {
-    const Tensor x = onnx_frontend::read_tensor_file(std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/kws_int8_qdq/test_data_set_" +
+    const Tensor x = onnx_frontend::read_tensor_file(std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/" + name + "/test_data_set_" +
                                                      std::to_string(set) + "/input_0.pb");
     const Tensor want = evaluate_graph(*c.graph, {x})[0], got = evaluate_graph(*w.graph, {x})[0];
     for (int64_t i = 0; i < want.numel(); ++i) CHECK(want.data<float>()[i] == got.data<float>()[i]);
   }
 }
 
+}  // namespace
+
+TEST_CASE("widened weights (--widen-weights): qconv_s8 reads the same weights as int16 in order, twice the bytes, with the same outputs") {
+  // kws: the 10x4 first layer and four 1x1 layers; int8 weights reordered for the columns'
+  // pairs (__sxtb16 splits them), int16 ones in order.
+  check_widened("kws_int8_qdq", "mote::qconv_s8<int8_t, int8_t", 5, true);
+}
+
 TEST_CASE("widened weights (--widen-weights): qfully_connected_s8 reads int16 weights reordered to meet int8 activations' halves, with the same outputs") {
-  CompileOptions compact;
-  compact.model = std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/ad_int8_qdq/model.onnx";
-  CompileOptions widened = compact;
-  widened.passes.lowering.widen_weights = true;
-  const CompileResult c = compile_model(compact), w = compile_model(widened);
-  auto fc_weights = [](const Graph& g, const std::string& kernel) {
-    std::vector<TensorPtr> weights;
-    for (const auto& node : g.nodes())
-      for (const KernelCall& call : node->kernels)
-        if (call.function == kernel) weights.push_back(call.args.at(2).constant);
-    return weights;
-  };
-  const std::vector<TensorPtr> packed = fc_weights(*c.graph, "mote::qfully_connected_s8<int8_t, int8_t>");
-  const std::vector<TensorPtr> wide = fc_weights(*w.graph, "mote::qfully_connected_s8<int8_t, int8_t, int16_t>");
-  REQUIRE(packed.size() == 10);  // ad: ten fully connected layers
-  REQUIRE(wide.size() == packed.size());
-  for (size_t layer = 0; layer < packed.size(); ++layer) {
-    REQUIRE(wide[layer]->dtype() == DType::Int16);
-    REQUIRE(wide[layer]->numel() == packed[layer]->numel());
-    // In order in the int8 form; k0 k2 k1 k3 in the widened one, as __sxtab16 splits the activations.
-    for (int32_t at = 0; at < packed[layer]->numel(); at += 8)
-      for (int32_t k = 0; k < 4; ++k)
-        for (int32_t r = 0; r < 2; ++r)
-          CHECK(wide[layer]->data<int16_t>()[at + mote::s8::PackedRows::index(k, r, true)] ==
-                packed[layer]->data<int8_t>()[at + mote::s8::PackedRows::index(k, r, false)]);
-  }
-  for (int set = 0; set < 3; ++set) {
-    const Tensor x = onnx_frontend::read_tensor_file(std::string(MOTE_SOURCE_DIR) + "/samples/mlperf-tiny/ad_int8_qdq/test_data_set_" +
-                                                     std::to_string(set) + "/input_0.pb");
-    const Tensor want = evaluate_graph(*c.graph, {x})[0], got = evaluate_graph(*w.graph, {x})[0];
-    for (int64_t i = 0; i < want.numel(); ++i) CHECK(want.data<float>()[i] == got.data<float>()[i]);
-  }
+  // ad: ten fully connected layers; int8 weights in order, int16 ones k0 k2 k1 k3, as
+  // __sxtab16 splits the activations.
+  check_widened("ad_int8_qdq", "mote::qfully_connected_s8<int8_t, int8_t", 10, false);
 }
