@@ -81,7 +81,8 @@ inline int32_t sxtab16_odd(int32_t offset, uint32_t word) {
 #endif
 
 // acc[r][j] += sum over k of weight k of row r * column j's value k, for a pair of rows
-// (int8 reordered, or int16 wide) and two interleaved columns, over `groups` groups of four.
+// (int8 reordered, or int16 widened in order) and two interleaved columns, over `groups` groups
+// of four.
 template <class W>
 inline void dot_pair_2x2(const W* MOTE_RESTRICT pair, const int16_t* MOTE_RESTRICT columns, int32_t groups, int32_t (&acc)[2][2]) {
   static_assert(sizeof(W) == 1 || sizeof(W) == 2, "int8 or int16 weights");
@@ -498,7 +499,7 @@ inline void requantize_row(const int32_t* MOTE_RESTRICT sums, int32_t count, int
 // What qconv_s8 needs to make a group's outputs from a block of columns.
 template <class W>
 struct GroupOutputs {
-  const W* weights;  // the group's packed weight pairs (int8, or int16 wide)
+  const W* weights;  // the group's packed weight pairs (int8, or int16 widened)
   int32_t pair_values, groups_of_four, channels, first_channel;
   const int32_t *bias, *multiplier, *shift;
   bool per_channel;
@@ -677,11 +678,11 @@ inline int64_t qconv_s8_scratch_bytes(const ConvParams& p, int32_t pairs) {
 }
 
 // QLinearConv with int8 weights whose zero points are all 0 (X, Y: int8, or int16 with zero
-// points of 0); `w` holds the weight rows packed as s8::PackedRows says (reordered) and
-// `tap_offsets` the window's taps (qconv_s8_tap_offsets; null for 1x1 windows). Pixels are
-// processed in blocks of q.block_pairs pairs (at least one), each block read before any of its outputs
-// is written, so a 1x1 convolution with stride 1 and no padding may run in place (y == x). W:
-// int8, or int16 for weights packed wide.
+// points of 0); `w` holds the weight rows packed as s8::PackedRows says (W = int8: reordered;
+// int16: widened, in order) and `tap_offsets` the window's taps (qconv_s8_tap_offsets; null for
+// 1x1 windows). Pixels are processed in blocks of q.block_pairs pairs (at least one), each block
+// read before any of its outputs is written, so a 1x1 convolution with stride 1 and no padding
+// may run in place (y == x).
 template <class X, class Y, class W = int8_t>
 void qconv_s8(const QConvParams& q, const X* x, const X* MOTE_RESTRICT x_zero, const W* MOTE_RESTRICT w,
               const int8_t* MOTE_RESTRICT w_zero, const int32_t* MOTE_RESTRICT bias, const int32_t* MOTE_RESTRICT multiplier,
